@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import Area, Membership, Site
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "is_demo"]
+    list_filter = ["level", "is_demo"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "village", "contact_name", "is_active", "is_demo"]
+    list_filter = ["kind", "is_active", "is_demo", "village__parent"]
+    search_fields = ["name", "address", "village__name"]
+    list_select_related = ["village"]
+    autocomplete_fields = ["village"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "area", "site"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "area__name", "site__name"]
+    list_select_related = ["user", "area", "site"]
+    autocomplete_fields = ["user", "area", "site"]

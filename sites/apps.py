@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    """The jurisdiction tree, creation sites and who may see them (label `sites`; keep django.contrib.sites out)."""
+
+    name = "sites"
+    label = "sites"
+    verbose_name = "辖区与创建单位"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, sender=self)

@@ -1,0 +1,12 @@
+"""Tests: plain static storage, a fast hasher, temporary media; database and broker from the environment."""
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-key")
+
+from .base import *  # noqa: E402,F401,F403
+from .base import STORAGES
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wuzha-test-media-")
