@@ -11,6 +11,6 @@ class SitesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .roles import ensure_role_groups
+        from .roles import SITES_ROLE_PERMISSIONS, role_defaults_installer
 
-        post_migrate.connect(ensure_role_groups, sender=self)
+        post_migrate.connect(role_defaults_installer(SITES_ROLE_PERMISSIONS), sender=self, weak=False)

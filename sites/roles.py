@@ -1,7 +1,8 @@
-"""Roles and their rights. Rights are data: one auth Group per role, seeded with these defaults once.
+"""Roles and their rights. Rights are data: one auth Group per role, holding Django permissions.
 
-Town staff may change a group's permissions in the admin afterwards; `ensure_role_groups` never
-overwrites a group that already exists.
+Each app declares its default permissions per role and connects `role_defaults_installer(...)` to
+post_migrate; missing defaults are added at every migrate (so a new app's rights arrive), nothing is
+ever removed. To withdraw a default right for good, change the app's defaults.
 """
 from django.db import models
 
@@ -13,8 +14,8 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "督查员"
 
 
-# Default permissions per role, as "app_label.codename". Apps add theirs as they grow.
-DEFAULT_ROLE_PERMISSIONS: dict[str, set[str]] = {
+# Default permissions per role of the sites app, as "app_label.codename".
+SITES_ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.STAFF: {"sites.view_site", "sites.add_site", "sites.change_site", "sites.view_area"},
     Role.CADRE: {"sites.view_site", "sites.add_site", "sites.change_site", "sites.view_area"},
     Role.LIAISON: {"sites.view_site"},
@@ -26,14 +27,26 @@ def group_name(role: str) -> str:
     return f"角色:{Role(role).label}"
 
 
-def ensure_role_groups(**kwargs):
-    """Create the role groups with their default permissions, adding perms that are new (post_migrate)."""
+def ensure_role_permissions(defaults: dict[str, set[str]]) -> None:
+    """Create the role groups and add the given default permissions to them."""
     from django.contrib.auth.models import Group, Permission
 
-    for role, perms in DEFAULT_ROLE_PERMISSIONS.items():
+    for role, perms in defaults.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = []
-        for perm in perms:
+        for perm in sorted(perms):
             app_label, codename = perm.split(".")
-            wanted += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            found = list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+            if not found:
+                raise LookupError(f"默认权限 {perm} 不存在:检查应用的 Meta.permissions 与迁移。")
+            wanted += found
         group.permissions.add(*wanted)
+
+
+def role_defaults_installer(defaults: dict[str, set[str]]):
+    """A post_migrate receiver that installs one app's default role permissions."""
+
+    def install(**kwargs):
+        ensure_role_permissions(defaults)
+
+    return install

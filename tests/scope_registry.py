@@ -1,15 +1,16 @@
 """For every model a URL can address by pk: how to make one inside a given village.
 
-The generated scope crawl (tests/test_scope_crawl.py) uses this to put an object where a persona
-must not reach it. A new view over a new model fails the crawl until its model is listed here.
+Each app keeps its part in tests/<app>/scope.py. The generated scope crawl
+(tests/test_scope_crawl.py) puts such an object where a persona must not reach it; a new view over
+a new model fails the crawl until its model is listed.
 """
-from sites.models import Site
+from .campaigns import scope as campaigns_scope
+from .inspections import scope as inspections_scope
+from .sites import scope as sites_scope
 
-from .factories import SiteFactory
+_APPS = (sites_scope, campaigns_scope, inspections_scope)
 
-OBJECT_IN_VILLAGE = {
-    Site: lambda village: SiteFactory(village=village, name=f"{village.name}的单位"),
-}
+OBJECT_IN_VILLAGE = {model: make for app in _APPS for model, make in app.OBJECT_IN_VILLAGE.items()}
 
 # URL names any visitor may open without logging in.
-PUBLIC_URL_NAMES = {"login"}
+PUBLIC_URL_NAMES = set().union(*(app.PUBLIC_URL_NAMES for app in _APPS))

@@ -1,0 +1,3 @@
+"""Scope-crawl registry of the campaigns app (see tests/scope_registry.py)."""
+OBJECT_IN_VILLAGE: dict = {}
+PUBLIC_URL_NAMES: set[str] = set()
