@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .roles import Role
-from .scope import ScopedQuerySet, user_scope
+from ..roles import Role
+from ..scope import ScopedQuerySet, user_scope
 
 AREA_CODE_VALIDATOR = RegexValidator(r"^\d{12}$", "区划代码必须是 12 位数字。")
 PHONE_VALIDATOR = RegexValidator(

@@ -1,0 +1,4 @@
+"""Models of the sites app; one module per family, re-exported here."""
+from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
+
+__all__ = ["AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "Area", "AreaQuerySet", "Membership", "Site", "SiteQuerySet"]
