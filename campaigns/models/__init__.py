@@ -1,4 +1,11 @@
 """Campaign models; one module per family, re-exported here."""
-from .campaign import Campaign, CampaignQuerySet
+from .activity import Activity, ActivityPhoto, ActivityQuerySet
+from .campaign import Campaign, CampaignQuerySet, CampaignStatusChange
+from .duties import EnterpriseVisit, SchoolDuty, VillageDuty
+from .enrolment import Enrolment, EnrolmentChange
+from .survey import SurveyResponse
 
-__all__ = ["Campaign", "CampaignQuerySet"]
+__all__ = [
+    "Activity", "ActivityPhoto", "ActivityQuerySet", "Campaign", "CampaignQuerySet", "CampaignStatusChange",
+    "Enrolment", "EnrolmentChange", "EnterpriseVisit", "SchoolDuty", "SurveyResponse", "VillageDuty",
+]  # fmt: skip

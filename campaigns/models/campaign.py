@@ -1,10 +1,12 @@
 """Campaigns are data (N2): name, period, assessment date, scope and the site kinds they cover."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site
-from sites.scope import ScopedQuerySet
+from sites.scope import ScopedQuerySet, user_scope
 
 
 class CampaignQuerySet(ScopedQuerySet):
@@ -13,17 +15,18 @@ class CampaignQuerySet(ScopedQuerySet):
     scope_area_code = "scope__code"
 
     def _scoped(self, user, action):
-        from sites.scope import user_scope
+        """Visible when the campaign's scope covers the user's area (above it) or lies inside it.
 
+        Writes (`change`) stay with the plain subtree rule: town staff do not edit a county campaign.
+        """
         scope = user_scope(user, self._perm(action))
-        if scope.everything:
-            return self
-        q = Q(pk__in=[])
-        # Inside: the campaign's scope covers the user's area (scope code prefix of the user's prefix).
-        for prefix in scope.area_prefixes + sorted({g.site_village_code for g in scope.grants if g.site_village_code}):
-            covering = [prefix[:n].ljust(12, "0") for n in (6, 9, 12) if n <= len(prefix)]
-            q |= Q(scope__code__in=covering)
-            # Above: the user's area covers the campaign's scope (town staff of a village campaign).
+        if scope.everything or action != "view":
+            return super()._scoped(user, action)
+        prefixes = set(scope.area_prefixes) | {g.site_village_code for g in scope.grants if g.site_village_code}
+        # Codes of the user's own area and of every area above it (county 6, town 9, village 12 digits).
+        covering = sorted({p[:n].ljust(12, "0") for p in prefixes for n in (6, 9, 12) if n <= len(p)})
+        q = Q(scope__code__in=covering)
+        for prefix in sorted(prefixes):
             q |= Q(scope__code__startswith=prefix)
         return self.filter(q)
 
@@ -45,10 +48,14 @@ class Campaign(models.Model):
     assessment_on = models.DateField("考核日期")
     site_kinds = models.JSONField("创建单位类型", default=list, help_text="参与创建的单位类型,如 village、campus")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rules = models.JSONField(
+        "考核规则设置", default=dict, blank=True, help_text="各项义务规则的开关与参数,见 campaigns/obligations.py"
+    )
     is_demo = models.BooleanField("演示数据", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "创建活动"
@@ -73,3 +80,32 @@ class Campaign(models.Model):
 
     def contains(self, day) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("campaigns:campaign_detail", args=[self.pk])
+
+
+class CampaignStatusChange(models.Model):
+    """Each opening, closing and reopening of a campaign: who, when, why."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="创建活动", on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField("原状态", max_length=10, choices=Campaign.Status.choices)
+    to_status = models.CharField("新状态", max_length=10, choices=Campaign.Status.choices)
+    reason = models.CharField("理由", max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动状态变更"
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.campaign}:{self.get_from_status_display()} → {self.get_to_status_display()}"

@@ -1,0 +1,310 @@
+"""The obligation rules ("what is missing"): pure functions over plain data, one per duty of the notice.
+
+Each rule turns a campaign's calendar and one subject's records into Obligations: what was expected by
+`as_of`, whether it was done, and whether on time. The campaign switches rules on/off and sets their
+parameters in `Campaign.rules` ({rule code: {"enabled": bool, param: value}}); `DEFAULTS` holds the rest.
+Rates follow DHIS2's reporting rates: done / expected and on time / expected.
+"""
+import calendar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+RULES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record that may satisfy a duty: the day it happened and the day it was entered."""
+
+    on: date
+    entered_on: date
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    site_id: int
+    name: str
+    kind: str
+    village_code: str
+    school_level: str = ""
+    concentrated_events: tuple[Entry, ...] = ()  # N3.4: school events (集中宣传活动, 讲座, 警示片)
+    visits: tuple[Entry, ...] = ()  # N3.5: safety-office visits
+    outreach: tuple[Entry, ...] = ()  # N3.3: door-to-door visits or app installs
+
+
+@dataclass(frozen=True)
+class VillageFacts:
+    code: str
+    name: str
+    duties: dict[str, Entry] = field(default_factory=dict)  # kind (plan, office, launch, summary) -> entry
+
+
+@dataclass(frozen=True)
+class CampaignFacts:
+    starts_on: date
+    ends_on: date
+    rules: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    rule: str
+    n_id: str
+    subject: str  # "site" or "village"
+    subject_id: int | str
+    subject_name: str
+    village_code: str
+    kind: str  # site kind, or "village" for village obligations
+    label: str
+    starts: date
+    due: date
+    expected: bool  # due by as_of
+    done_on: date | None = None
+    on_time: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def status(self) -> str:
+        if self.done:
+            return "done" if self.on_time else "late"
+        return "missing" if self.expected else "open"
+
+    @property
+    def status_label(self) -> str:
+        return {"done": "按时完成", "late": "逾期完成", "missing": "缺失", "open": "待完成"}[self.status]
+
+
+@dataclass(frozen=True)
+class Semester:
+    label: str
+    starts: date
+    ends: date
+
+
+def semester_of(day: date) -> Semester | None:
+    """N3.4 school semesters: autumn Sep–Jan, spring Feb–Jul; August is the summer break."""
+    if day.month >= 9:
+        return Semester(f"{day.year}年秋季学期", date(day.year, 9, 1), date(day.year + 1, 1, 31))
+    if day.month == 1:
+        return Semester(f"{day.year - 1}年秋季学期", date(day.year - 1, 9, 1), date(day.year, 1, 31))
+    if day.month <= 7:
+        return Semester(f"{day.year}年春季学期", date(day.year, 2, 1), date(day.year, 7, 31))
+    return None
+
+
+def semesters_between(start: date, end: date) -> list[Semester]:
+    found, day = [], start
+    while day <= end:
+        sem = semester_of(day)
+        if sem is None:
+            day = date(day.year, 9, 1)
+            continue
+        found.append(sem)
+        day = sem.ends + timedelta(days=1)
+    return found
+
+
+def months_between(start: date, end: date) -> list[tuple[date, date]]:
+    months, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        last = date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+        months.append((max(day, start), min(last, end)))
+        day = last + timedelta(days=1)
+    return months
+
+
+def _first(entries: Iterable[Entry], starts: date, ends: date) -> Entry | None:
+    inside = sorted((e for e in entries if starts <= e.on <= ends), key=lambda e: (e.entered_on, e.on))
+    return inside[0] if inside else None
+
+
+def _periodic(rule, n_id, site: SiteFacts, entries, periods, as_of, grace) -> list[Obligation]:
+    result = []
+    for label, starts, due in periods:
+        if starts > as_of:
+            continue
+        hit = _first(entries, starts, min(due, as_of))
+        result.append(Obligation(
+            rule=rule, n_id=n_id, subject="site", subject_id=site.site_id, subject_name=site.name,
+            village_code=site.village_code, kind=site.kind, label=label, starts=starts, due=due,
+            expected=due <= as_of, done_on=hit.on if hit else None,
+            on_time=bool(hit and hit.entered_on <= due + timedelta(days=grace)),
+        ))  # fmt: skip
+    return result
+
+
+def school_semester_event(c: CampaignFacts, site: SiteFacts, p: dict, as_of: date) -> list[Obligation]:
+    """N3.4: every primary and middle school holds at least one concentrated event each semester.
+
+    Expected by the end of each semester (clipped to the campaign); entered more than `grace_days`
+    after that end counts as late.
+    """
+    if site.kind != "campus" or (p["school_levels"] and site.school_level not in p["school_levels"]):
+        return []
+    periods = [
+        (f"{s.label}集中宣传活动", max(s.starts, c.starts_on), min(s.ends, c.ends_on))
+        for s in semesters_between(c.starts_on, c.ends_on)
+    ]
+    return _periodic("school_semester_event", "N3.4", site, site.concentrated_events, periods, as_of, p["grace_days"])
+
+
+def enterprise_monthly_visit(c: CampaignFacts, site: SiteFacts, p: dict, as_of: date) -> list[Obligation]:
+    """N3.5: the safety office visits every enterprise each month; due at month end (clipped to the campaign).
+
+    Months with fewer than `min_days` campaign days are not asked for.
+    """
+    if site.kind != "enterprise":
+        return []
+    periods = [
+        (f"{a.year}年{a.month}月安办走访", a, b)
+        for a, b in months_between(c.starts_on, c.ends_on)
+        if (b - a).days + 1 >= p["min_days"]
+    ]
+    return _periodic("enterprise_monthly_visit", "N3.5", site, site.visits, periods, as_of, p["grace_days"])
+
+
+def recent_outreach(c: CampaignFacts, site: SiteFacts, p: dict, as_of: date) -> list[Obligation]:
+    """N3.3: a site with no door-to-door (敲门/扫楼) or app-install record in the last `window_days` days.
+
+    Asked only while the campaign runs and once it has run for a full window.
+    """
+    if site.kind not in p["kinds"]:
+        return []
+    window = timedelta(days=p["window_days"])
+    if as_of < c.starts_on + window or as_of > c.ends_on:
+        return []
+    starts = as_of - window + timedelta(days=1)
+    hit = _first(site.outreach, starts, as_of)
+    return [Obligation(
+        rule="recent_outreach", n_id="N3.3", subject="site", subject_id=site.site_id, subject_name=site.name,
+        village_code=site.village_code, kind=site.kind, label=f"近{p['window_days']}天入户走访或APP推广",
+        starts=starts, due=as_of, expected=True, done_on=hit.on if hit else None, on_time=bool(hit),
+    )]  # fmt: skip
+
+
+VILLAGE_ITEMS = {
+    "plan": ("N6.1", "工作方案", "plan_days"),
+    "office": ("N6.1", "工作专班", "office_days"),
+    "launch": ("N6.2", "启动仪式", "launch_days"),
+}
+
+
+def village_setup(c: CampaignFacts, v: VillageFacts, p: dict, as_of: date) -> list[Obligation]:
+    """N6.1 / N6.2: each village makes a work plan, sets up a working office and holds a launch ceremony,
+    each within its number of days from the campaign start; done after that day counts as late.
+    """
+    result = []
+    for kind, (n_id, label, days_key) in VILLAGE_ITEMS.items():
+        due = c.starts_on + timedelta(days=p[days_key])
+        hit = v.duties.get(kind)
+        hit = hit if hit and hit.on <= as_of else None
+        result.append(Obligation(
+            rule="village_setup", n_id=n_id, subject="village", subject_id=v.code, subject_name=v.name,
+            village_code=v.code, kind="village", label=label, starts=c.starts_on, due=due, expected=due <= as_of,
+            done_on=hit.on if hit else None, on_time=bool(hit and hit.on <= due),
+        ))  # fmt: skip
+    return result
+
+
+def village_summary(c: CampaignFacts, v: VillageFacts, p: dict, as_of: date) -> list[Obligation]:
+    """N6.4: after the campaign each village submits its summary, within `days` of the end date."""
+    if as_of <= c.ends_on:
+        return []
+    due = c.ends_on + timedelta(days=p["days"])
+    hit = v.duties.get("summary")
+    hit = hit if hit and hit.on <= as_of else None
+    return [Obligation(
+        rule="village_summary", n_id="N6.4", subject="village", subject_id=v.code, subject_name=v.name,
+        village_code=v.code, kind="village", label="活动总结", starts=c.ends_on, due=due, expected=due <= as_of,
+        done_on=hit.on if hit else None, on_time=bool(hit and hit.on <= due),
+    )]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    n_id: str
+    subject: str
+    check: Callable
+    defaults: dict
+
+
+RULES: dict[str, Rule] = {
+    "school_semester_event": Rule(
+        "学校每学期至少一次集中宣传活动", "N3.4", "site", school_semester_event,
+        {"enabled": True, "grace_days": 7, "school_levels": []},
+    ),
+    "enterprise_monthly_visit": Rule(
+        "安办每月走访企业", "N3.5", "site", enterprise_monthly_visit, {"enabled": True, "grace_days": 7, "min_days": 10}
+    ),
+    "recent_outreach": Rule(
+        "近期入户走访或APP推广", "N3.3", "site", recent_outreach,
+        {"enabled": True, "window_days": 30, "kinds": ["village", "community"]},
+    ),
+    "village_setup": Rule(
+        "村工作方案、专班、启动仪式", "N6.1", "village", village_setup,
+        {"enabled": True, "plan_days": 14, "office_days": 14, "launch_days": 30},
+    ),
+    "village_summary": Rule("活动结束后提交总结", "N6.4", "village", village_summary, {"enabled": True, "days": 15}),
+}  # fmt: skip
+
+
+def rule_settings(rules: dict | None) -> dict[str, dict]:
+    """Each rule's parameters: the campaign's settings over the defaults (unknown keys ignored)."""
+    rules = rules or {}
+    merged = {}
+    for code, rule in RULES.items():
+        given = rules.get(code) or {}
+        merged[code] = {k: given.get(k, v) for k, v in rule.defaults.items()}
+    return merged
+
+
+def evaluate(c: CampaignFacts, sites: Iterable[SiteFacts], villages: Iterable[VillageFacts], as_of: date):
+    """All obligations of these sites and villages at `as_of`, by the campaign's enabled rules."""
+    settings = rule_settings(c.rules)
+    subjects = {"site": list(sites), "village": list(villages)}
+    result = []
+    for code, rule in RULES.items():
+        params = settings[code]
+        if not params["enabled"]:
+            continue
+        for subject in subjects[rule.subject]:
+            result += rule.check(c, subject, params, as_of)
+    return result
+
+
+@dataclass
+class Rate:
+    key: str
+    expected: int = 0
+    done: int = 0
+    on_time: int = 0
+    missing: int = 0
+    open: int = 0
+
+    @property
+    def done_rate(self) -> float | None:
+        return self.done / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None
+
+
+def rates(obligations: Iterable[Obligation], key: Callable[[Obligation], str]) -> dict[str, Rate]:
+    """Expected vs done vs on time per group (only what was due by as_of counts as expected)."""
+    out: dict[str, Rate] = {}
+    for o in obligations:
+        r = out.setdefault(key(o), Rate(key(o)))
+        if not o.expected:
+            r.open += 1
+            continue
+        r.expected += 1
+        r.done += o.done
+        r.on_time += o.done and o.on_time
+        r.missing += not o.done
+    return out

@@ -1,0 +1,39 @@
+"""Default rights of each role in the campaigns app (installed into the role groups at migrate)."""
+from sites.roles import Role
+
+
+def _crud(model: str, *verbs: str) -> set[str]:
+    return {f"campaigns.{v}_{model}" for v in verbs}
+
+
+_RECORDS = ("activity", "schoolduty", "enterprisevisit", "villageduty")
+
+CAMPAIGNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
+    Role.STAFF: {
+        *_crud("campaign", "view", "add", "change"),
+        *_crud("enrolment", "view", "add", "change"),
+        *{p for m in _RECORDS for p in _crud(m, "view", "add", "change")},
+        "campaigns.view_surveyresponse",
+    },
+    Role.CADRE: {
+        "campaigns.view_campaign",
+        *_crud("enrolment", "view", "add", "change"),
+        *{p for m in _RECORDS for p in _crud(m, "view", "add", "change")},
+        "campaigns.view_surveyresponse",
+    },
+    Role.LIAISON: {
+        "campaigns.view_campaign",
+        *_crud("enrolment", "view", "change"),
+        *_crud("activity", "view", "add", "change"),
+        *_crud("schoolduty", "view", "add", "change"),
+        *_crud("enterprisevisit", "view", "add", "change"),
+        "campaigns.view_villageduty",
+        "campaigns.view_surveyresponse",
+    },
+    Role.INSPECTOR: {
+        "campaigns.view_campaign",
+        "campaigns.view_enrolment",
+        *{f"campaigns.view_{m}" for m in _RECORDS},
+        "campaigns.view_surveyresponse",
+    },
+}

@@ -1,0 +1,192 @@
+"""Writes of the campaigns app. Views, the admin, the demo and tasks call these; each checks scope and lock."""
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sites.models import Site
+from sites.scope import user_scope
+
+from . import enrolment_flow, evidence
+from .models import Activity, ActivityPhoto, Campaign, CampaignStatusChange, Enrolment, EnrolmentChange
+from .photos import DUPLICATE_BITS, bands, hamming, inspect_upload
+
+LOCKED = "该创建活动已结束,记录已锁定;如需修改,请联系镇综治办重新开启活动。"
+
+
+def ensure_open(campaign: Campaign) -> None:
+    """Closed campaigns lock their records (N2)."""
+    if campaign.is_closed:
+        raise ValidationError(LOCKED)
+
+
+def covers(actor, perm: str, *, village_code: str, site_id: int | None = None) -> bool:
+    """Does one of the actor's memberships granting `perm` reach this village (or this one site)?"""
+    if actor is None:  # system writes (demo, imports) carry no actor
+        return True
+    scope = user_scope(actor, perm)
+    if scope.everything or any(village_code.startswith(p) for p in scope.area_prefixes):
+        return True
+    return bool(site_id and site_id in scope.site_ids)
+
+
+def roles_over(actor, perm: str, site: Site) -> set[str]:
+    """The actor's roles (holding `perm`) whose part of the tree contains the site."""
+    scope = user_scope(actor, perm)
+    code = site.village.code
+    return {g.role for g in scope.grants if (g.area_prefix and code.startswith(g.area_prefix)) or g.site_id == site.pk}
+
+
+def require_covers(actor, perm: str, *, village_code: str, site_id: int | None = None, what="该村/社区") -> None:
+    if not covers(actor, perm, village_code=village_code, site_id=site_id):
+        raise ValidationError(f"您无权为{what}登记或修改记录,请选择您负责的范围。")
+
+
+# Campaigns ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_save(*, actor, campaign: Campaign) -> Campaign:
+    if campaign.pk and campaign.is_closed and Campaign.objects.get(pk=campaign.pk).is_closed:
+        raise ValidationError(LOCKED)
+    if actor is not None and not Campaign.objects.editable_by(actor).filter(pk=campaign.pk).exists() and campaign.pk:
+        raise PermissionDenied
+    campaign.full_clean()
+    campaign.save()
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_status(*, actor, campaign: Campaign, status: str, reason: str = "") -> Campaign:
+    """Open, close or reopen a campaign. Reopening a closed campaign needs town staff and a reason."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if actor is not None and not Campaign.objects.editable_by(actor).filter(pk=campaign.pk).exists():
+        raise PermissionDenied
+    if status == campaign.status:
+        raise ValidationError("活动已处于该状态。")
+    if campaign.is_closed and not reason.strip():
+        raise ValidationError({"reason": "重新开启已结束的活动须说明理由。"})
+    CampaignStatusChange.objects.create(
+        campaign=campaign, from_status=campaign.status, to_status=status, reason=reason.strip(), changed_by=actor
+    )
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    return campaign
+
+
+# Enrolment ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_apply(*, actor, campaign: Campaign, site: Site, applied_on: date | None = None, is_demo=False):
+    """A site applies to join a campaign (申报)."""
+    ensure_open(campaign)
+    require_covers(actor, "campaigns.add_enrolment", village_code=site.village.code, site_id=site.pk, what="该单位")
+    if campaign.site_kinds and site.kind not in campaign.site_kinds:
+        raise ValidationError({"site": f"本活动不包括{site.get_kind_display()}类创建单位。"})
+    if not site.village.code.startswith(campaign.scope.prefix):
+        raise ValidationError({"site": "该单位不在本活动范围内。"})
+    enrolment = Enrolment(campaign=campaign, site=site, applied_on=applied_on or timezone.localdate(), is_demo=is_demo)
+    enrolment.full_clean()
+    enrolment.save()
+    EnrolmentChange.objects.create(enrolment=enrolment, to_status=enrolment.status, reason="申报创建", changed_by=actor)
+    return enrolment
+
+
+def enrolment_targets(*, actor, enrolment: Enrolment) -> list[str]:
+    if enrolment.campaign.is_closed:
+        return []
+    roles = roles_over(actor, "campaigns.change_enrolment", enrolment.site)
+    return enrolment_flow.allowed_targets(enrolment.status, roles, superuser=actor.is_superuser)
+
+
+@transaction.atomic
+def enrolment_move(*, actor, enrolment: Enrolment, to_status: str, reason: str = "") -> Enrolment:
+    """Move an enrolment along the table of campaigns/enrolment_flow.py; each change kept with who/when/why."""
+    enrolment = Enrolment.objects.select_for_update().select_related("campaign", "site__village").get(pk=enrolment.pk)
+    ensure_open(enrolment.campaign)
+    if to_status not in enrolment_targets(actor=actor, enrolment=enrolment):
+        raise ValidationError(
+            f"不能把“{enrolment.get_status_display()}”改为“{Enrolment.Status(to_status).label}”,或您无权进行此操作。"
+        )
+    if to_status in (Enrolment.Status.FAILED, Enrolment.Status.BUILDING) and not reason.strip():
+        raise ValidationError({"reason": "请说明理由。"})
+    EnrolmentChange.objects.create(
+        enrolment=enrolment, from_status=enrolment.status, to_status=to_status, reason=reason.strip(), changed_by=actor
+    )
+    enrolment.status = to_status
+    enrolment.save(update_fields=["status", "updated_at"])
+    return enrolment
+
+
+# Activities and photos ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_record(*, actor, activity: Activity, photos=()) -> Activity:
+    """Create or update an activity (with new photos). The village must be in the actor's scope; the
+    campaign must be open. Evidence flags are set here and never block the entry.
+    """
+    perm = "campaigns.change_activity" if activity.pk else "campaigns.add_activity"
+    if activity.pk:
+        before = Activity.objects.select_for_update().select_related("campaign", "village").get(pk=activity.pk)
+        ensure_open(before.campaign)
+        require_covers(actor, perm, village_code=before.village.code, site_id=before.site_id)
+    if activity.site_id and not activity.village_id:
+        activity.village_id = activity.site.village_id
+    if not activity.campaign_id:
+        raise ValidationError({"campaign": "请选择创建活动。"})
+    ensure_open(activity.campaign)
+    if not activity.village_id:
+        raise ValidationError({"village": "请选择村/社区。"})
+    require_covers(actor, perm, village_code=activity.village.code, site_id=activity.site_id)
+    if not activity.village.code.startswith(activity.campaign.scope.prefix):
+        raise ValidationError({"village": "该村/社区不在本活动范围内。"})
+    activity.full_clean()
+    now = timezone.now()
+    if not activity.pk:
+        activity.created_by = actor
+        activity.flag_late_entry = evidence.is_late_entry(activity.date, timezone.localdate())
+        if actor is not None:
+            recent = Activity.objects.filter(created_by=actor, created_at__gte=now - evidence.BURST_WINDOW)
+            activity.flag_burst = evidence.is_burst(list(recent.values_list("created_at", flat=True)[:100]), now)
+    activity.save()
+    for upload in photos:
+        photo_attach(activity=activity, upload=upload)
+    return activity
+
+
+def photo_attach(*, activity: Activity, upload) -> ActivityPhoto:
+    """Check and store one evidence photo; flag a reused photo or one taken far from the activity date."""
+    info = inspect_upload(upload)
+    b = bands(info.dhash)
+    photo = ActivityPhoto(
+        activity=activity, width=info.width, height=info.height, size=info.size, dhash=info.dhash,
+        band0=b[0], band1=b[1], band2=b[2], band3=b[3], taken_at=info.taken_at and timezone.make_aware(info.taken_at),
+        latitude=info.latitude, longitude=info.longitude,
+    )  # fmt: skip
+    candidates = (
+        ActivityPhoto.objects.filter(Q(band0=b[0]) | Q(band1=b[1]) | Q(band2=b[2]) | Q(band3=b[3]))
+        .exclude(activity=activity)
+        .only("pk", "dhash")[:50]
+    )
+    photo.duplicate_of = next((c for c in candidates if hamming(c.dhash, info.dhash) <= DUPLICATE_BITS), None)
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[info.format]
+    upload.seek(0)
+    photo.image.save(f"photo.{ext}", ContentFile(upload.read()), save=False)
+    photo.thumbnail.save("thumb.jpg", ContentFile(info.thumbnail), save=False)
+    photo.save()
+    changed = []
+    if photo.duplicate_of_id and not activity.flag_duplicate_photo:
+        activity.flag_duplicate_photo = True
+        changed.append("flag_duplicate_photo")
+    taken = photo.taken_at and timezone.localtime(photo.taken_at).date()
+    if evidence.is_exif_mismatch(taken, activity.date) and not activity.flag_exif_mismatch:
+        activity.flag_exif_mismatch = True
+        changed.append("flag_exif_mismatch")
+    if changed:
+        activity.save(update_fields=changed)
+    return photo
