@@ -1,4 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "campaigns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.CampaignListView.as_view(), name="campaign_list"),
+    path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("<int:pk>/status/", views.CampaignStatusView.as_view(), name="campaign_status"),
+    path("<int:pk>/rules/", views.CampaignRulesView.as_view(), name="campaign_rules"),
+    path("<int:pk>/enrol/", views.EnrolView.as_view(), name="enrol"),
+    path("enrolments/<int:pk>/", views.EnrolmentDetailView.as_view(), name="enrolment_detail"),
+    path("enrolments/<int:pk>/move/", views.EnrolmentMoveView.as_view(), name="enrolment_move"),
+    path("enrolments/<int:pk>/poster/", views.PosterView.as_view(), name="poster"),
+    path("enrolments/<int:pk>/qr.svg", views.PosterQrView.as_view(), name="poster_qr"),
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/export/", views.ActivityExportView.as_view(), name="activity_export"),
+    path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_update"),
+    path("schools/<int:pk>/", views.SchoolDutyView.as_view(), name="school_duty"),
+    path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("visits/new/", views.VisitCreateView.as_view(), name="visit_create"),
+    path("village-duties/", views.VillageDutyListView.as_view(), name="village_duty_list"),
+    path("village-duties/new/", views.VillageDutyCreateView.as_view(), name="village_duty_create"),
+    path("missing/", views.ObligationView.as_view(), name="obligations"),
+    path("home-panel/", views.HomePanelView.as_view(), name="home_panel"),
+    path("sites/<int:pk>/panel/", views.SitePanelView.as_view(), name="site_panel"),
+    path("survey/", views.SurveyView.as_view(), name="survey"),
+]

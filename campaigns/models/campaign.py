@@ -10,24 +10,29 @@ from sites.scope import ScopedQuerySet, user_scope
 
 
 class CampaignQuerySet(ScopedQuerySet):
-    """A campaign is visible to everyone whose part of the tree lies inside or above its scope."""
+    """Who sees which campaign (see `_scoped`)."""
 
     scope_area_code = "scope__code"
 
     def _scoped(self, user, action):
-        """Visible when the campaign's scope covers the user's area (above it) or lies inside it.
+        """Staff, cadres, inspectors: visible when the campaign's scope covers their area (above it) or
+        lies inside it. Liaisons: the campaigns their site is enrolled in.
 
-        Writes (`change`) stay with the plain subtree rule: town staff do not edit a county campaign.
+        Writes (`change`) keep the plain subtree rule: town staff do not edit a county campaign.
         """
         scope = user_scope(user, self._perm(action))
         if scope.everything or action != "view":
             return super()._scoped(user, action)
-        prefixes = set(scope.area_prefixes) | {g.site_village_code for g in scope.grants if g.site_village_code}
+        prefixes = scope.area_prefixes
         # Codes of the user's own area and of every area above it (county 6, town 9, village 12 digits).
         covering = sorted({p[:n].ljust(12, "0") for p in prefixes for n in (6, 9, 12) if n <= len(p)})
         q = Q(scope__code__in=covering)
-        for prefix in sorted(prefixes):
+        for prefix in prefixes:
             q |= Q(scope__code__startswith=prefix)
+        if scope.site_ids:
+            from .enrolment import Enrolment
+
+            q |= Q(pk__in=Enrolment.objects.filter(site__in=scope.site_ids).values("campaign"))
         return self.filter(q)
 
     def running_on(self, day):

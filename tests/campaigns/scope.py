@@ -1,3 +1,29 @@
 """Scope-crawl registry of the campaigns app (see tests/scope_registry.py)."""
-OBJECT_IN_VILLAGE: dict = {}
-PUBLIC_URL_NAMES: set[str] = set()
+from campaigns.models import Activity, Campaign, Enrolment
+from sites.models import Site
+from tests.factories import SiteFactory
+
+from .factories import ActivityFactory, CampaignFactory, EnrolmentFactory
+
+
+def _campus(village):
+    return SiteFactory(village=village, name=f"{village.name}的学校", kind=Site.Kind.CAMPUS, school_level="primary")
+
+
+def _campaign(village):
+    return CampaignFactory(scope=village, name=f"{village.name}的创建活动")
+
+
+def _enrolment(village):
+    site = SiteFactory(village=village, name=f"{village.name}的申报单位")
+    return EnrolmentFactory(campaign=CampaignFactory(scope=village.parent), site=site)
+
+
+OBJECT_IN_VILLAGE = {
+    Campaign: _campaign,
+    Enrolment: _enrolment,
+    Activity: lambda village: ActivityFactory(
+        campaign=CampaignFactory(scope=village.parent), village=village, site=SiteFactory(village=village)
+    ),
+}
+PUBLIC_URL_NAMES: set[str] = {"campaigns:survey"}

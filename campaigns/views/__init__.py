@@ -1,0 +1,17 @@
+"""Views of the campaigns app, one module per page family, re-exported here."""
+from .activity import ActivityCreateView, ActivityDetailView, ActivityExportView, ActivityListView, ActivityUpdateView
+from .campaign import (
+    CampaignDetailView, CampaignListView, CampaignRulesView, CampaignStatusView, EnrolmentDetailView,
+    EnrolmentMoveView, EnrolView,
+)  # fmt: skip
+from .duties import SchoolDutyView, VillageDutyCreateView, VillageDutyListView, VisitCreateView, VisitListView
+from .obligations import HomePanelView, ObligationView, SitePanelView
+from .survey import PosterQrView, PosterView, SurveyView
+
+__all__ = [
+    "ActivityCreateView", "ActivityDetailView", "ActivityExportView", "ActivityListView", "ActivityUpdateView",
+    "CampaignDetailView", "CampaignListView", "CampaignRulesView", "CampaignStatusView", "EnrolView",
+    "EnrolmentDetailView", "EnrolmentMoveView", "HomePanelView", "ObligationView", "PosterQrView", "PosterView",
+    "SchoolDutyView", "SitePanelView", "SurveyView", "VillageDutyCreateView", "VillageDutyListView",
+    "VisitCreateView", "VisitListView",
+]  # fmt: skip
