@@ -67,7 +67,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["site"].required = False
         self.fields["site"].empty_label = "(整个村/社区)"
         if not self.instance.pk:
-            self.fields["date"].initial = timezone.localdate()
+            # Today, kept inside the campaign's period (a past campaign opens on its last day).
+            self.fields["date"].initial = min(max(timezone.localdate(), campaign.starts_on), campaign.ends_on)
             if len(villages) == 1:
                 self.fields["village"].initial = villages[0]
             own = [s for s in sites if covers(user, perm, village_code="~", site_id=s.pk)]

@@ -19,7 +19,7 @@ class CampaignListView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Campaign.objects.visible_to(self.request.user).select_related("scope").annotate(n=Count("enrolments"))
+        return Campaign.objects.visible_to(self.request.user).select_related("scope").annotate(n=Count("enrolments")).order_by("-starts_on", "name")
 
 
 class CampaignDetailView(DetailView):
