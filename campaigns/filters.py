@@ -22,9 +22,9 @@ SORTS = [("-date", "开展日期(新→旧)"), ("date", "开展日期(旧→新)
 class ActivityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="搜索", method="search")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="从",
-                                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="到",
-                                        widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # fmt: skip
     channel = django_filters.ChoiceFilter(label="渠道", choices=Channel.choices, empty_label="全部渠道")
     village = django_filters.ModelChoiceFilter(label="村/社区", queryset=Area.objects.none(), empty_label="全部村/社区")
     site = django_filters.ModelChoiceFilter(label="创建单位", queryset=Site.objects.none(), empty_label="全部单位")

@@ -52,7 +52,7 @@ class ActivityForm(forms.ModelForm):
             "date", "village", "site", "channel", "title", *REACH_FIELDS, "app_installs",
             "cadres", "police", "grid_workers", "volunteers", "notes",
         ]  # fmt: skip
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "notes": forms.Textarea(attrs={"rows": 2}),
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "notes": forms.Textarea(attrs={"rows": 2}),
                    "post_links": forms.Textarea(attrs={"rows": 2, "placeholder": "https://…"})}  # fmt: skip
 
     def __init__(self, *args, user, campaign, **kwargs):
@@ -121,7 +121,7 @@ class EnterpriseVisitForm(_SiteRecordForm):
         model = EnterpriseVisit
         fields = ["site", "visited_on", "visitors", "methods_pushed", "new_hires", "finance_controls",
                   "owners_educated", "risk_screening", "notes"]  # fmt: skip
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}), "methods_pushed": forms.Textarea(attrs={"rows": 3}),
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "methods_pushed": forms.Textarea(attrs={"rows": 3}),
                    "notes": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -142,7 +142,7 @@ class VillageDutyForm(forms.ModelForm):
     class Meta:
         model = VillageDuty
         fields = ["village", "kind", "done_on", "document", "members", "photo", "host_site", "visitors", "notes"]
-        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}), "members": forms.Textarea(attrs={"rows": 2}),
+        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), "members": forms.Textarea(attrs={"rows": 2}),
                    "notes": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
 
     def __init__(self, *args, user, campaign, **kwargs):
