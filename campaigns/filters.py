@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from sites.models import Area, Site
+from sites.scope import user_has_role_perm
 from wuzha.lib.forms import style_filter_form
 
 from .channels import Channel
@@ -39,6 +40,8 @@ class ActivityFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["village"].queryset = Area.objects.visible_to(user).villages()
         self.filters["site"].queryset = Site.objects.visible_to(user).active()
+        if not user_has_role_perm(user, "campaigns.view_evidence_flags"):
+            del self.filters["flag"]  # evidence flags are for town staff and inspectors
         style_filter_form(self.form)
 
     def search(self, queryset, name, value):

@@ -14,6 +14,7 @@ CAMPAIGNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
         *_crud("enrolment", "view", "add", "change"),
         *{p for m in _RECORDS for p in _crud(m, "view", "add", "change")},
         "campaigns.view_surveyresponse",
+        "campaigns.view_evidence_flags",
     },
     Role.CADRE: {
         "campaigns.view_campaign",
@@ -35,5 +36,6 @@ CAMPAIGNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
         "campaigns.view_enrolment",
         *{f"campaigns.view_{m}" for m in _RECORDS},
         "campaigns.view_surveyresponse",
+        "campaigns.view_evidence_flags",
     },
 }

@@ -69,6 +69,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "宣传活动"
         ordering = ["-date", "-pk"]
+        permissions = [("view_evidence_flags", "可查看证据疑点(重复照片、补录、突击录入)")]
         indexes = [
             models.Index(fields=["campaign", "-date", "-id"], name="activity_campaign_date_idx"),
             models.Index(fields=["village", "-date", "-id"], name="activity_village_date_idx"),

@@ -148,3 +148,11 @@ def test_liaison_records_for_their_own_site_only_N3_4(campaign, world, school_li
     assert response.status_code == 302
     page = client.get(f"/campaigns/schools/{world.school_a.pk}/").content.decode()
     assert "500/500" in page  # students reached against enrolment
+
+
+def test_evidence_flags_show_to_town_staff_not_to_cadres_N6_4(campaign, world, town_staff, cadre_a, login):
+    ActivityFactory(campaign=campaign, site=world.site_a, flag_duplicate_photo=True)
+    staff_page = login(town_staff).get("/campaigns/activities/").content.decode()
+    assert "照片疑似重复使用" in staff_page and 'name="flag"' in staff_page
+    cadre_page = login(cadre_a).get("/campaigns/activities/").content.decode()
+    assert "照片疑似重复使用" not in cadre_page and 'name="flag"' not in cadre_page
