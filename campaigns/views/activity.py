@@ -20,6 +20,7 @@ from ..services import activity_record
 from .common import CampaignContextMixin, NeedsCampaignMixin, RequirePermMixin, querystring_without
 
 PAGE_SIZE = 25
+COUNT_CAP = 2_000  # count at most this many rows: an exact count of a million costs more than the page
 SORT_KEYS = {"-date": ("date", True, date), "date": ("date", False, date), "-created_at": ("created_at", True, datetime)}
 
 
@@ -42,7 +43,7 @@ class ActivityListView(CampaignContextMixin, TemplateView):
             before=self.request.GET.get("before", ""), last=self.request.GET.get("last") == "1",
         )  # fmt: skip
         return super().get_context_data(
-            filter=f, page=page, total=qs.count(), querystring=querystring_without(self.request, "after", "before", "last"),
+            filter=f, page=page, total=qs.order_by()[: COUNT_CAP + 1].count(), count_cap=COUNT_CAP, querystring=querystring_without(self.request, "after", "before", "last"),
             may_add=user_has_role_perm(self.request.user, "campaigns.add_activity"), **kwargs,
         )  # fmt: skip
 

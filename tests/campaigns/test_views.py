@@ -156,3 +156,12 @@ def test_evidence_flags_show_to_town_staff_not_to_cadres_N6_4(campaign, world, t
     assert "照片疑似重复使用" in staff_page and 'name="flag"' in staff_page
     cadre_page = login(cadre_a).get("/campaigns/activities/").content.decode()
     assert "照片疑似重复使用" not in cadre_page and 'name="flag"' not in cadre_page
+
+
+def test_list_count_is_capped(campaign, world, town_staff, login, monkeypatch):
+    from campaigns.views import activity
+
+    monkeypatch.setattr(activity, "COUNT_CAP", 10)
+    make_activities(campaign, world.site_a, 12)
+    body = login(town_staff).get("/campaigns/activities/").content.decode()
+    assert "超过 10 条" in body
