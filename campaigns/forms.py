@@ -7,7 +7,7 @@ from django.utils import timezone
 from sites.models import Area, Site
 
 from .channels import CHANNEL_FIELDS, REACH_FIELDS
-from .models import Activity, EnterpriseVisit, SchoolDuty, VillageDuty
+from .models import Activity, Campaign, EnterpriseVisit, SchoolDuty, VillageDuty
 from .obligations import RULES, rule_settings
 from .services import covers
 
@@ -158,6 +158,28 @@ class VillageDutyForm(forms.ModelForm):
         self.fields["done_on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存", css_class="btn-primary w-100"))
+
+
+class CampaignForm(forms.ModelForm):
+    site_kinds = forms.MultipleChoiceField(label="参与创建的单位类型", choices=Site.Kind.choices,
+                                           widget=forms.CheckboxSelectMultiple, required=False,
+                                           help_text="不选表示全部类型")  # fmt: skip
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "document_no", "scope", "starts_on", "ends_on", "assessment_on", "site_kinds"]
+        widgets = {f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                   for f in ("starts_on", "ends_on", "assessment_on")}  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        perm = "campaigns.change_campaign" if self.instance.pk else "campaigns.add_campaign"
+        areas = Area.objects.where_user_may(user, perm).exclude(level=Area.Level.VILLAGE)
+        self.fields["scope"].queryset = areas
+        if not self.instance.pk and len(areas) == 1:
+            self.fields["scope"].initial = areas[0]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存", css_class="btn-primary w-100 w-md-auto"))
 
 
 class CampaignRulesForm(forms.Form):

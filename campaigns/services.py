@@ -50,10 +50,17 @@ def require_covers(actor, perm: str, *, village_code: str, site_id: int | None =
 
 @transaction.atomic
 def campaign_save(*, actor, campaign: Campaign) -> Campaign:
-    if campaign.pk and campaign.is_closed and Campaign.objects.get(pk=campaign.pk).is_closed:
-        raise ValidationError(LOCKED)
-    if actor is not None and not Campaign.objects.editable_by(actor).filter(pk=campaign.pk).exists() and campaign.pk:
-        raise PermissionDenied
+    """Create or update a campaign; its scope must lie inside the actor's part of the tree (town staff set
+    up their town's campaign, county staff the county's). A closed campaign is locked.
+    """
+    if campaign.pk:
+        before = Campaign.objects.select_for_update().select_related("scope").get(pk=campaign.pk)
+        ensure_open(before)
+        if actor is not None and not Campaign.objects.editable_by(actor).filter(pk=campaign.pk).exists():
+            raise PermissionDenied
+    perm = "campaigns.change_campaign" if campaign.pk else "campaigns.add_campaign"
+    if campaign.scope_id and not covers(actor, perm, village_code=campaign.scope.code):
+        raise ValidationError({"scope": "活动范围须在您负责的辖区之内。"})
     campaign.full_clean()
     campaign.save()
     return campaign

@@ -5,7 +5,9 @@ from . import views
 app_name = "campaigns"
 urlpatterns = [
     path("", views.CampaignListView.as_view(), name="campaign_list"),
+    path("new/", views.CampaignCreateView.as_view(), name="campaign_create"),
     path("<int:pk>/", views.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign_update"),
     path("<int:pk>/status/", views.CampaignStatusView.as_view(), name="campaign_status"),
     path("<int:pk>/rules/", views.CampaignRulesView.as_view(), name="campaign_rules"),
     path("<int:pk>/enrol/", views.EnrolView.as_view(), name="enrol"),

@@ -47,8 +47,6 @@ class SchoolDuty(models.Model):
     def clean(self):
         if self.site_id and self.site.kind != Site.Kind.CAMPUS:
             raise ValidationError({"site": "学校任务只能登记在校园类创建单位。"})
-        if self.rules_clause and not self.rules_document and not self.pk:
-            pass  # the document may follow; the obligation view shows it as missing
 
 
 class EnterpriseVisit(models.Model):

@@ -1,7 +1,7 @@
 """Views of the campaigns app, one module per page family, re-exported here."""
 from .activity import ActivityCreateView, ActivityDetailView, ActivityExportView, ActivityListView, ActivityUpdateView
 from .campaign import (
-    CampaignDetailView, CampaignListView, CampaignRulesView, CampaignStatusView, EnrolmentDetailView,
+    CampaignCreateView, CampaignDetailView, CampaignListView, CampaignUpdateView, CampaignRulesView, CampaignStatusView, EnrolmentDetailView,
     EnrolmentMoveView, EnrolView,
 )  # fmt: skip
 from .duties import SchoolDutyView, VillageDutyCreateView, VillageDutyListView, VisitCreateView, VisitListView
@@ -10,7 +10,7 @@ from .survey import PosterQrView, PosterView, SurveyView
 
 __all__ = [
     "ActivityCreateView", "ActivityDetailView", "ActivityExportView", "ActivityListView", "ActivityUpdateView",
-    "CampaignDetailView", "CampaignListView", "CampaignRulesView", "CampaignStatusView", "EnrolView",
+    "CampaignCreateView", "CampaignDetailView", "CampaignListView", "CampaignUpdateView", "CampaignRulesView", "CampaignStatusView", "EnrolView",
     "EnrolmentDetailView", "EnrolmentMoveView", "HomePanelView", "ObligationView", "PosterQrView", "PosterView",
     "SchoolDutyView", "SitePanelView", "SurveyView", "VillageDutyCreateView", "VillageDutyListView",
     "VisitCreateView", "VisitListView",

@@ -3,14 +3,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Q
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from sites.models import Site
 from sites.scope import user_has_role_perm
 
-from ..forms import CampaignRulesForm
+from ..forms import CampaignForm, CampaignRulesForm
 from ..models import Campaign, Enrolment
 from ..obligations import RULES, rule_settings
+from .common import RequirePermMixin
 from ..services import campaign_save, campaign_set_status, enrolment_apply, enrolment_move, enrolment_targets
 
 
@@ -20,6 +21,37 @@ class CampaignListView(ListView):
 
     def get_queryset(self):
         return Campaign.objects.visible_to(self.request.user).select_related("scope").annotate(n=Count("enrolments")).order_by("-starts_on", "name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(may_add=user_has_role_perm(self.request.user, "campaigns.add_campaign"), **kwargs)
+
+
+class CampaignFormMixin:
+    form_class = CampaignForm
+    template_name = "campaigns/campaign_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            self.object = campaign_save(actor=self.request.user, campaign=form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"已保存创建活动“{self.object.name}”。")
+        return redirect(self.object.get_absolute_url())
+
+
+class CampaignCreateView(RequirePermMixin, CampaignFormMixin, CreateView):
+    required_perm = "campaigns.add_campaign"
+
+
+class CampaignUpdateView(CampaignFormMixin, UpdateView):
+    model = Campaign
+
+    def get_queryset(self):
+        return Campaign.objects.editable_by(self.request.user).exclude(status=Campaign.Status.CLOSED)
 
 
 class CampaignDetailView(DetailView):

@@ -43,7 +43,9 @@ class ObligationView(CampaignContextMixin, TemplateView):
         names = dict(Area.objects.filter(code__in={o.village_code for o in items}).values_list("code", "name"))
         ids = dict(Area.objects.filter(code__in=names).values_list("code", "pk"))
         by_village = sorted(rates(items, lambda o: o.village_code).values(), key=lambda r: r.key)
-        by_kind = rates(items, lambda o: o.kind)
+        kind_labels = {**dict(Site.Kind.choices), "village": "村级事项"}
+        by_kind = [(kind_labels.get(r.key, r.key), r) for r in rates(items, lambda o: o.kind).values()]
+        by_site = sorted(rates(items, lambda o: o.subject_name).values(), key=lambda r: r.key) if village else []
         total = rates(items, lambda o: "all").get("all")
         satisfaction = (
             SurveyResponse.objects.visible_to(user).filter(enrolment__campaign=self.campaign)
@@ -54,7 +56,7 @@ class ObligationView(CampaignContextMixin, TemplateView):
         problems = [o for o in items if o.status in ("missing", "late")]
         if village is None:
             problems = problems[:200]
-        return {**ctx, "as_of": as_of, "village": village, "total": total, "by_kind": by_kind,
+        return {**ctx, "as_of": as_of, "village": village, "total": total, "by_kind": by_kind, "by_site": by_site,
                 "by_village": [(r, names.get(r.key, r.key), ids.get(r.key), sat.get(r.key)) for r in by_village],
                 "problems": problems, "open_items": [o for o in items if o.status == "open"][:50]}  # fmt: skip
 

@@ -104,3 +104,33 @@ def test_cadre_cannot_record_in_another_village(world, cadre_a):
     a = ActivityFactory.build(campaign=campaign, site=other, village=world.village_b)
     with pytest.raises(ValidationError, match="无权"):
         activity_record(actor=cadre_a, activity=a)
+
+
+def test_town_staff_set_up_next_years_campaign_without_code_N2(world, town_staff, cadre_a, login):
+    client = login(town_staff)
+    response = client.post("/campaigns/new/", {
+        "name": "2022年度无诈创建", "document_no": "惠东桥政〔2022〕1号", "scope": world.town_x.pk,
+        "starts_on": "2022-11-01", "ends_on": "2023-03-31", "assessment_on": "2023-03-31", "site_kinds": ["campus"],
+    })  # fmt: skip
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(name="2022年度无诈创建")
+    assert (campaign.status, campaign.site_kinds, campaign.scope) == ("draft", ["campus"], world.town_x)
+    refused = client.post("/campaigns/new/", {
+        "name": "县级活动", "scope": world.county.pk, "starts_on": "2022-11-01", "ends_on": "2023-03-31",
+        "assessment_on": "2023-03-31",
+    })  # fmt: skip
+    assert refused.status_code == 200 and not Campaign.objects.filter(name="县级活动").exists()
+    assert login(cadre_a).get("/campaigns/new/").status_code == 403
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_campaign_pages_queries_are_bounded(world, town_staff, login, django_assert_max_num_queries, n):
+    campaign = CampaignFactory(scope=world.town_x)
+    for i in range(n):
+        EnrolmentFactory(campaign=campaign, site=SiteFactory(village=world.village_a, name=f"单位{i}"))
+        CampaignFactory(scope=world.village_a, name=f"村活动{i}")
+    client = login(town_staff)
+    with django_assert_max_num_queries(14):
+        assert client.get("/campaigns/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/campaigns/{campaign.pk}/").status_code == 200

@@ -94,3 +94,18 @@ def test_obligation_status_over_the_database_N6_1(campaign, world):
     assert status[("甲村企业", "2022年1月安办走访")] == "missing"
     assert status[("甲村幸福小区", "近30天入户走访或APP推广")] == "missing"
     assert status[("甲村", "工作方案")] == "missing"
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_duty_lists_queries_are_bounded_N3_5(campaign, world, cadre_a, login, django_assert_max_num_queries, n):
+    firm = SiteFactory(village=world.village_a, kind=Site.Kind.ENTERPRISE, name="甲村企业")
+    for i in range(n):
+        EnterpriseVisit.objects.create(campaign=campaign, site=firm, visited_on=date(2021, 12, 1), visitors="安办",
+                                       methods_pushed="刷单")  # fmt: skip
+        VillageDuty.objects.create(campaign=campaign, village=world.village_a, kind="observation",
+                                   done_on=date(2022, 1, 1), host_site=world.site_a, visitors=f"{i} 人")  # fmt: skip
+    client = login(cadre_a)
+    with django_assert_max_num_queries(12):
+        assert client.get("/campaigns/visits/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/campaigns/village-duties/").status_code == 200

@@ -124,6 +124,9 @@ def test_obligation_view_queries_are_bounded_N6_1(campaign, world, town_staff, l
         response = client.get("/campaigns/missing/?as_of=2022-02-15")
     assert response.status_code == 200
     assert response.context["total"].expected >= n * 3  # monthly visits Nov–Jan per enterprise
+    with django_assert_max_num_queries(17):
+        drill = client.get(f"/campaigns/missing/?as_of=2022-02-15&village={world.village_a.pk}")
+    assert {r.key for r in drill.context["by_site"]} >= {"甲村"}
 
 
 def test_export_is_csv_with_formula_escaping(campaign, world, town_staff, login):
