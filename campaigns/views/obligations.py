@@ -86,7 +86,7 @@ def home_todo(request, campaign) -> list:
     """The signed-in cadre's or liaison's open and missing obligations (used by the home panel)."""
     enrolled = Enrolment.objects.visible_to(request.user).filter(campaign=campaign).values("site_id")
     sites = Site.objects.visible_to(request.user).filter(pk__in=enrolled)
-    items = obligation_status(campaign, sites, timezone.localdate())
+    items = obligation_status(campaign, sites, _as_of(request, campaign))
     return [o for o in items if o.status in ("missing", "open")][:12]
 
 

@@ -18,7 +18,18 @@
         if (!visible) input.value = "";
       }
       var label = el.querySelector("label");
-      if (label) label.classList.toggle("requiredField", visible && required.indexOf(channel) !== -1);
+      if (label) {
+        var star = label.querySelector(".asteriskField");
+        var needed = visible && required.indexOf(channel) !== -1;
+        if (needed && !star) {
+          star = document.createElement("span");
+          star.className = "asteriskField";
+          star.textContent = "*";
+          label.appendChild(star);
+        } else if (!needed && star) {
+          star.remove();
+        }
+      }
     });
   }
   document.addEventListener("change", function (e) {

@@ -18,6 +18,7 @@ def test_cadre_records_activity_with_photo_on_phone_N3_3(browser_login, cadre_a,
     assert page.locator("input[name=date]").input_value()
     page.select_option("select[name=channel]", "door")
     assert page.locator("input[name=households_visited]").is_visible()
+    assert page.locator(".channel-field:has(input[name=households_visited]) .asteriskField").count() == 1
     assert page.locator("input[name=copies]").is_hidden()
     assert page.locator("textarea[name=post_links]").is_hidden()
     page.fill("input[name=date]", "2021-12-03")
