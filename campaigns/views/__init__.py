@@ -4,7 +4,10 @@ from .campaign import (
     CampaignCreateView, CampaignDetailView, CampaignListView, CampaignUpdateView, CampaignRulesView, CampaignStatusView, EnrolmentDetailView,
     EnrolmentMoveView, EnrolView,
 )  # fmt: skip
-from .duties import SchoolDutyView, VillageDutyCreateView, VillageDutyListView, VisitCreateView, VisitListView
+from .duties import (
+    SchoolDutyView, VillageDutyCreateView, VillageDutyListView, VillageDutyUpdateView, VisitCreateView, VisitListView,
+    VisitUpdateView,
+)  # fmt: skip
 from .obligations import HomePanelView, ObligationView, SitePanelView
 from .survey import PosterQrView, PosterView, SurveyView
 
@@ -13,5 +16,5 @@ __all__ = [
     "CampaignCreateView", "CampaignDetailView", "CampaignListView", "CampaignUpdateView", "CampaignRulesView", "CampaignStatusView", "EnrolView",
     "EnrolmentDetailView", "EnrolmentMoveView", "HomePanelView", "ObligationView", "PosterQrView", "PosterView",
     "SchoolDutyView", "SitePanelView", "SurveyView", "VillageDutyCreateView", "VillageDutyListView",
-    "VisitCreateView", "VisitListView",
+    "VillageDutyUpdateView", "VisitCreateView", "VisitListView", "VisitUpdateView",
 ]  # fmt: skip

@@ -68,6 +68,27 @@ class VisitCreateView(RequirePermMixin, _RecordFormMixin, CreateView):
         return reverse("campaigns:visit_list")
 
 
+class VisitUpdateView(_RecordFormMixin, UpdateView):
+    model = EnterpriseVisit
+    form_class = EnterpriseVisitForm
+    template_name = "campaigns/record_form.html"
+    service = staticmethod(enterprise_visit_record)
+    noun = "visit"
+    heading = "修改安办走访记录"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # scope first (404), then the campaign of the record itself
+            self.record = get_object_or_404(EnterpriseVisit.objects.editable_by(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        self.campaign = self.record.campaign
+        return self.record
+
+    def get_success_url(self):
+        return reverse("campaigns:visit_list")
+
+
 class VillageDutyListView(CampaignContextMixin, ListView):
     template_name = "campaigns/village_duty_list.html"
     paginate_by = 50
@@ -88,6 +109,27 @@ class VillageDutyCreateView(RequirePermMixin, _RecordFormMixin, CreateView):
     service = staticmethod(village_duty_record)
     noun = "duty"
     heading = "登记村级工作事项"
+
+    def get_success_url(self):
+        return reverse("campaigns:village_duty_list")
+
+
+class VillageDutyUpdateView(_RecordFormMixin, UpdateView):
+    model = VillageDuty
+    form_class = VillageDutyForm
+    template_name = "campaigns/record_form.html"
+    service = staticmethod(village_duty_record)
+    noun = "duty"
+    heading = "修改村级工作事项"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.record = get_object_or_404(VillageDuty.objects.editable_by(request.user), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        self.campaign = self.record.campaign
+        return self.record
 
     def get_success_url(self):
         return reverse("campaigns:village_duty_list")

@@ -1,9 +1,9 @@
 """Scope-crawl registry of the campaigns app (see tests/scope_registry.py)."""
-from campaigns.models import Activity, Campaign, Enrolment
+from campaigns.models import Activity, Campaign, Enrolment, EnterpriseVisit, VillageDuty
 from sites.models import Site
 from tests.factories import SiteFactory
 
-from .factories import ActivityFactory, CampaignFactory, EnrolmentFactory
+from .factories import ActivityFactory, CampaignFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
 
 
 def _campus(village):
@@ -26,4 +26,9 @@ OBJECT_IN_VILLAGE = {
         campaign=CampaignFactory(scope=village.parent), village=village, site=SiteFactory(village=village)
     ),
 }
+OBJECT_IN_VILLAGE[EnterpriseVisit] = lambda village: EnterpriseVisitFactory(
+    campaign=CampaignFactory(scope=village.parent),
+    site=SiteFactory(village=village, kind=Site.Kind.ENTERPRISE, name=f"{village.name}的企业"),
+)
+OBJECT_IN_VILLAGE[VillageDuty] = lambda village: VillageDutyFactory(campaign=CampaignFactory(scope=village.parent), village=village)
 PUBLIC_URL_NAMES: set[str] = {"campaigns:survey"}

@@ -109,3 +109,24 @@ def test_duty_lists_queries_are_bounded_N3_5(campaign, world, cadre_a, login, dj
         assert client.get("/campaigns/visits/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/campaigns/village-duties/").status_code == 200
+
+
+def test_cadre_edits_a_visit_and_a_village_duty_within_scope_N3_5(campaign, world, cadre_a, cadre_b, login):
+    from .factories import EnterpriseVisitFactory, VillageDutyFactory
+
+    firm = SiteFactory(village=world.village_a, kind=Site.Kind.ENTERPRISE, name="甲村企业")
+    visit = EnterpriseVisitFactory(campaign=campaign, site=firm)
+    launch = VillageDutyFactory(campaign=campaign, village=world.village_a)
+    client = login(cadre_a)
+    response = client.post(f"/campaigns/visits/{visit.pk}/edit/", {
+        "site": firm.pk, "visited_on": "2021-12-11", "visitors": "安办 黄丽华", "methods_pushed": "虚假贷款",
+        "new_hires": 3, "risk_screening": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.visitors, visit.risk_screening, visit.history.count()) == ("安办 黄丽华", True, 2)
+    response = client.post(f"/campaigns/village-duties/{launch.pk}/edit/", {
+        "village": world.village_a.pk, "kind": "launch", "done_on": "2021-11-26",
+    })  # fmt: skip
+    assert response.status_code == 302 and VillageDuty.objects.get(pk=launch.pk).done_on == date(2021, 11, 26)
+    assert login(cadre_b).get(f"/campaigns/visits/{visit.pk}/edit/").status_code == 404
