@@ -127,7 +127,6 @@ def main():
             client.get(url)
         samples.append(sum(float(q["time"]) for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")))
     count = statistics.median(samples)  # the list's own (capped, scoped) count, as run inside the request
-    assert COUNT_CAP
     exact = timed_sql("SELECT COUNT(*) FROM campaigns_activity")
     offset = timed_sql(f"SELECT id FROM campaigns_activity ORDER BY date DESC, id DESC LIMIT 25 OFFSET {ROWS - 25}")
     head = timed_sql("SELECT id FROM campaigns_activity ORDER BY date DESC, id DESC LIMIT 25")
@@ -135,7 +134,7 @@ def main():
     print(f"首页 first page: {first * 1000:.1f} ms · 第二页 next page: {second * 1000:.1f} ms · 末页 last page: {last * 1000:.1f} ms")
     print(f"末页/首页 last/first (keyset): {last / first:.2f}  (目标 target ≤ 2)")
     print(f"OFFSET 末页/首页 for comparison: {offset / head:.1f}")
-    print(f"计数 count (capped): {count * 1000:.1f} ms · 计数/请求 count/request: {count / first:.2f}  (目标 target ≤ 0.25)")
+    print(f"计数 count (capped at {COUNT_CAP + 1} rows): {count * 1000:.1f} ms · 计数/请求 count/request: {count / first:.2f}  (目标 target ≤ 0.25)")
     print(f"精确计数 exact count, for comparison: {exact * 1000:.1f} ms ({exact / first:.2f} of the request)")
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -101,7 +101,3 @@ class PosterQrView(DetailView):
         buffer = io.BytesIO()
         img.save(buffer)
         return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-
-
-def get_enrolment_or_404(request, pk):
-    return get_object_or_404(Enrolment.objects.visible_to(request.user), pk=pk)
