@@ -20,7 +20,7 @@ INSPECTIONS_ROLE_PERMISSIONS: dict[str, set[str]] = {
         "inspections.view_rectification", "inspections.respond_rectification",
     },
     Role.LIAISON: {
-        "inspections.view_standard", "inspections.view_inspection", "inspections.view_evidence",
+        "inspections.view_inspection", "inspections.view_evidence",
         "inspections.view_rectification", "inspections.respond_rectification",
     },
 }  # fmt: skip

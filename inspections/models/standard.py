@@ -19,7 +19,7 @@ def default_gates():
 
 
 class StandardQuerySet(ScopedQuerySet):
-    """A standard is visible where its campaign is: inside or above the campaign's scope."""
+    """A standard is visible to area roles inside or above its campaign's scope (liaisons see results, not sheets)."""
 
     scope_area_code = "campaign__scope__code"
 
@@ -28,8 +28,7 @@ class StandardQuerySet(ScopedQuerySet):
         if scope.everything:
             return self
         q = Q(pk__in=[])
-        prefixes = scope.area_prefixes + sorted({g.site_village_code for g in scope.grants if g.site_village_code})
-        for prefix in prefixes:
+        for prefix in scope.area_prefixes:
             covering = [prefix[:n].ljust(12, "0") for n in (6, 9, 12) if n <= len(prefix)]
             q |= Q(campaign__scope__code__in=covering) | Q(campaign__scope__code__startswith=prefix)
         return self.filter(q)
