@@ -92,8 +92,6 @@ def parse_items(upload) -> list[StandardItem]:
         if text("可不适用") not in YES:
             errors.append(f"第{n}行「可不适用」:请填“是”或“否”。")
         item.allow_na = YES.get(text("可不适用"), False)
-        if not item.section or not item.text:
-            errors.append(f"第{n}行:「项目」和「标准」不能为空。")
         try:
             item.full_clean(exclude=["standard"])
         except ValidationError as exc:

@@ -97,6 +97,7 @@ def _review(actor, inspection: Inspection, to: str, action: str, text: str) -> I
     require_object_perm(
         actor, "inspections.review_inspection", Inspection.objects, inspection, area_code="site__village__code"
     )
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != Inspection.Status.SUBMITTED:
         raise ValidationError("只有已提交待审核的检查可以审核。")
     inspection.status, inspection.reviewed_at = to, timezone.now()
