@@ -74,6 +74,7 @@ class PlanMixin(NoStoreMixin):
 
 class PlanDetailView(PlanMixin, DetailView):
     template_name = "inspections/plan_detail.html"
+    context_object_name = "plan"
 
     def get_object(self, queryset=None):
         return self.get_plan()
