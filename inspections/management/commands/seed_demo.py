@@ -9,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = sites_demo.seed()
+        __import__("inspections.demo").demo.seed()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD))
         for username, role, name in logins:
             self.stdout.write(f"  {username:<20} {role:<10} {name}")
