@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 from sites.models import Site
 from sites.scope import user_has_role_perm
 
+from ..exports import INSPECTION_COLUMNS, XlsxExportMixin
 from ..filters import InspectionFilter
 from ..forms import ReturnForm, parse_marks
 from ..models import Evidence, Inspection, InspectionPlan, ItemScore, Rectification
@@ -19,7 +20,8 @@ from ..services.inspecting import compute
 from .common import NoStoreMixin, log_sealed_view, querystring
 
 
-class InspectionListView(NoStoreMixin, FilterView):
+class InspectionListView(NoStoreMixin, XlsxExportMixin, FilterView):
+    export_columns, export_name = INSPECTION_COLUMNS, "inspections"
     filterset_class = InspectionFilter
     paginate_by = 25
     template_name = "inspections/inspection_list.html"

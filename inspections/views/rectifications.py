@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 
 from sites.scope import user_scope
 
+from ..exports import RECTIFICATION_COLUMNS, XlsxExportMixin
 from ..filters import RectificationFilter
 from ..forms import RespondForm, VerifyForm
 from ..models import Rectification
@@ -21,7 +22,8 @@ def _may(user, perm, rect) -> bool:
     return Rectification.objects.filter(pk=rect.pk).filter(q).exists()
 
 
-class RectificationListView(NoStoreMixin, FilterView):
+class RectificationListView(NoStoreMixin, XlsxExportMixin, FilterView):
+    export_columns, export_name = RECTIFICATION_COLUMNS, "rectifications"
     filterset_class = RectificationFilter
     paginate_by = 25
     template_name = "inspections/rectification_list.html"

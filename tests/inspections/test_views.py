@@ -137,3 +137,20 @@ def test_lists_query_counts_bounded_N6_4(client, world, town_staff, setup, n, dj
         client.get(setup.plan.get_absolute_url())
     with django_assert_max_num_queries(22):
         client.get(reverse("inspections:inspection_score", args=[setup.inspection.pk]))
+
+
+def test_lists_export_within_scope_N6_4(client, world, cadre_a, town_staff):
+    import io
+
+    from openpyxl import load_workbook
+
+    rectification_in(world.village_a)
+    rectification_in(world.village_b)
+    client.force_login(cadre_a)
+    ws = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)).active
+    assert ws.max_row == 2 and ws["A2"].value == "甲村"
+    ws = load_workbook(io.BytesIO(client.get(reverse("inspections:inspection_list") + "?export=xlsx").content)).active
+    assert [c.value for c in ws[1]][:4] == ["检查计划", "方式", "村/社区", "单位"] and ws.max_row == 2
+    client.force_login(town_staff)
+    ws = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)).active
+    assert ws.max_row == 3
