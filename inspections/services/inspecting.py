@@ -56,8 +56,13 @@ def inspection_save_marks(*, actor, inspection: Inspection, marks: dict[int, dic
         raise ValidationError(errors)
     for score in saved:
         score.full_clean(exclude=["inspection", "item"])
+        if not inspection.revision:  # before the first submission a draft is not history yet
+            score.skip_history_when_saving = True
         score.save()
+        if hasattr(score, "skip_history_when_saving"):
+            del score.skip_history_when_saving
     inspection.draft_saved_at = timezone.now()
+    inspection.skip_history_when_saving = True  # an autosave timestamp is not a change of the result
     inspection.save(update_fields=["draft_saved_at"])
     return saved
 

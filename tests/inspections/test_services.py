@@ -145,3 +145,19 @@ def test_add_site_needs_a_standard_for_the_kind_N6_4(world, town_staff, setup):
         services.plan_add_site(actor=town_staff, plan=setup.plan, site=world.school_a, inspector=setup.crew_inspector)
     with pytest.raises(ValidationError, match="不在本计划"):
         services.plan_add_site(actor=town_staff, plan=setup.plan, site=world.site_c, inspector=setup.crew_inspector)
+
+
+def test_drafts_are_not_history_but_edits_after_submission_are_N6_4(setup, town_staff):
+    from inspections.models import ItemScore
+
+    i = items(setup.standard)
+    for _ in range(3):  # three autosaves
+        services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": True}})
+    assert ItemScore.history.count() == 0 and setup.inspection.history.count() == 1  # its creation only
+    score_all(setup)
+    services.inspection_submit(actor=setup.crew_inspector, inspection=setup.inspection)
+    services.inspection_return(actor=town_staff, inspection=setup.inspection, reason="重打")
+    setup.inspection.refresh_from_db()
+    services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": False}})
+    changed = ItemScore.history.filter(item_id=i[0].pk).order_by("history_date")
+    assert [h.passed for h in changed] == [True, False]  # as submitted, then the edit after the return
