@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sites.models import Area, Site
+from sites.models import Area, Membership, Site
+from sites.roles import Role
 from sites.scope import user_scope
 
 from .. import scoring
@@ -31,8 +32,14 @@ def plan_create(*, actor, plan: InspectionPlan, crew: list[tuple]) -> Inspection
     plan.full_clean()
     plan.save()
     for user, home in crew:
-        PlanInspector.objects.create(plan=plan, user=user, home_village=home)
+        PlanInspector.objects.create(plan=plan, user=user, home_village=home or _home_village(user))
     return plan
+
+
+def _home_village(user) -> Area | None:
+    """An inspector who is also a village cadre (交叉检查) belongs to that village: the draw avoids it."""
+    membership = Membership.objects.filter(user=user, role=Role.CADRE).select_related("area").first()
+    return membership.area if membership else None
 
 
 def _editable(plan: InspectionPlan) -> None:

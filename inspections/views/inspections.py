@@ -12,7 +12,9 @@ from sites.models import Site
 from sites.scope import user_has_role_perm
 
 from ..exports import INSPECTION_COLUMNS, XlsxExportMixin
+from ..facts import site_facts
 from ..filters import InspectionFilter
+from ..gates import evaluate_gate
 from ..forms import ReturnForm, parse_marks
 from ..models import Evidence, Inspection, InspectionPlan, ItemScore, Rectification
 from ..services import evidence_add, inspection_approve, inspection_return, inspection_save_marks, inspection_submit
@@ -77,8 +79,17 @@ class InspectionDetailView(InspectionMixin, DetailView):
             may_score=inspection.is_editable and inspection.inspector_id == user.pk
             and inspection.plan.status != InspectionPlan.Status.PUBLISHED,
             may_review=may_review, review_form=ReturnForm(),
-            rectifications=inspection.rectifications.all(), **kwargs,
+            rectifications=inspection.rectifications.all(), gate=self.gate(inspection), **kwargs,
         )  # fmt: skip
+
+
+    def gate(self, inspection):
+        """The standard's gated conditions over the site's facts for the campaign period."""
+        gates = inspection.standard.gates or {"all": []}
+        if not (gates.get("all") or gates.get("any") or "fact" in gates):
+            return None
+        campaign = inspection.plan.campaign
+        return evaluate_gate(gates, site_facts(inspection.site, campaign.starts_on, campaign.ends_on))
 
 
 class InspectionScoreView(InspectionMixin, TemplateView):

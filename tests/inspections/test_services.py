@@ -161,3 +161,17 @@ def test_drafts_are_not_history_but_edits_after_submission_are_N6_4(setup, town_
     services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": False}})
     changed = ItemScore.history.filter(item_id=i[0].pk).order_by("history_date")
     assert [h.passed for h in changed] == [True, False]  # as submitted, then the edit after the return
+
+
+def test_inspector_who_is_a_cadre_is_kept_out_of_own_village_N6_4(world, town_staff, setup, more_sites):
+    from sites.services import membership_grant
+
+    both = user_with_role(Role.INSPECTOR, area=world.town_x, username="cross")
+    membership_grant(user=both, role=Role.CADRE, area=world.village_a)
+    other = user_with_role(Role.INSPECTOR, area=world.town_x, username="other", first_name="别村督查员")
+    plan = services.plan_create(actor=town_staff, plan=InspectionPlan(
+        campaign=setup.campaign, area=world.town_x, name="交叉检查", starts_on=setup.plan.starts_on,
+        ends_on=setup.plan.ends_on), crew=[(both, None), (other, None)])  # fmt: skip
+    assert plan.crew.get(user=both).home_village == world.village_a
+    services.plan_draw(actor=town_staff, plan=plan, n=8, kind=Site.Kind.COMMUNITY, seed=7)
+    assert not plan.inspections.filter(inspector=both, site__village=world.village_a).exists()

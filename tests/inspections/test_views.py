@@ -154,3 +154,13 @@ def test_lists_export_within_scope_N6_4(client, world, cadre_a, town_staff):
     client.force_login(town_staff)
     ws = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)).active
     assert ws.max_row == 3
+
+
+def test_inspection_page_shows_gated_conditions_over_site_facts_N6_4(client, setup, town_staff):
+    setup.standard.gates = {"all": [{"fact": "open_rectifications", "op": "==", "value": 0},
+                                    {"fact": "victim_cases", "op": "<=", "value": 0}]}  # fmt: skip
+    setup.standard.save()
+    client.force_login(town_staff)
+    page = client.get(setup.inspection.get_absolute_url()).content.decode()
+    assert "达标条件:未全部满足" in page and "缺少数据:发案数不超过0" in page
+    assert "未完成整改数等于0" in page
