@@ -2,8 +2,16 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Evidence, Inspection, InspectionPlan, ItemScore, PlanInspector, Rectification, ReviewComment, SealedViewLog,
-    Standard, StandardItem,
+    Evidence,
+    Inspection,
+    InspectionPlan,
+    ItemScore,
+    PlanInspector,
+    Rectification,
+    ReviewComment,
+    SealedViewLog,
+    Standard,
+    StandardItem,
 )  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 Idempotent: every record is found by a natural key before it is made. Uses the Dongqiao campaign
 (created here with get_or_create if the campaigns app has not made it yet).
 """
+
 import datetime
 import random
 from decimal import Decimal
@@ -17,38 +18,65 @@ from . import services
 from .models import Inspection, InspectionPlan, Rectification, Standard, StandardItem
 
 CAMPAIGN_NAME = "东桥镇“无诈小区”“无诈校园”“无诈企业”创建活动"
-M, O, S = StandardItem.Method.MATERIAL, StandardItem.Method.ONSITE, StandardItem.Method.SURVEY
+MT, OS, SV = StandardItem.Method.MATERIAL, StandardItem.Method.ONSITE, StandardItem.Method.SURVEY
 PF, RG, DD, VT = "pass_fail", "range", "deduction", "veto"
 
 # (项目, 标准, 分值, 考评方式, 计分方式, 每次扣分, 扣分规则, 可不适用)
 COMMON = [
-    ("组织领导", "制定创建工作方案,成立工作专班,明确目标和责任分工(N6.1)", 10, M, PF, 0, "无方案或无专班不得分", False),
-    ("广泛发动", "举办创建活动启动仪式,动员群众参与(N6.2)", 5, M, PF, 0, "未举办不得分", False),
-    ("群众满意", "随机抽问群众对反诈宣传的知晓和满意情况(N6.2)", 10, S, RG, 0, "按知晓、满意比例酌情打分", False),
-    ("三无底线", "创建期间无电诈被骗案件、无电诈犯罪嫌疑人、无电诈窝点", 0, O, VT, 0, "任一发生即一票否决", False),
+    ("组织领导", "制定创建工作方案,成立工作专班,明确目标和责任分工(N6.1)", 10, MT, PF, 0, "无方案或无专班不得分", False),  # noqa: E501
+    ("广泛发动", "举办创建活动启动仪式,动员群众参与(N6.2)", 5, MT, PF, 0, "未举办不得分", False),
+    ("群众满意", "随机抽问群众对反诈宣传的知晓和满意情况(N6.2)", 10, SV, RG, 0, "按知晓、满意比例酌情打分", False),
+    ("三无底线", "创建期间无电诈被骗案件、无电诈犯罪嫌疑人、无电诈窝点", 0, OS, VT, 0, "任一发生即一票否决", False),
 ]
 RESIDENTIAL = COMMON + [
-    ("阵地宣传", "宣传板栏、广播站、户外广告牌、LED屏张贴标语、播放警示片(N3.1)", 15, O, DD, 3, "每发现一处缺失扣3分,扣完为止", False),
-    ("新媒体宣传", "利用微信、微博、抖音等新媒体不间断推送(N3.2)", 10, M, RG, 0, "按推送频次和覆盖面打分", False),
-    ("网格宣传", "网格员、村干部、民警、志愿者入户宣传,发放材料(N3.3)", 15, S, DD, 5, "每抽到一户不知晓扣5分", False),
-    ("重点人员", "涉诈重点人员一人一档全息档案,落实管控、教育、帮扶(N4.1、N4.2)", 15, M, DD, 5, "每发现一人未建档扣5分", True),
-    ("境外滞留人员", "对滞留境外人员开展劝返和政策宣讲(N4.3)", 5, M, PF, 0, "未开展不得分", True),
-    ("楼宇管理", "掌握楼宇实有人口,定期开展“扫楼行动”(N5.1、N5.3)", 15, O, DD, 5, "每发现一栋未扫楼扣5分", False),
+    (
+        "阵地宣传",
+        "宣传板栏、广播站、户外广告牌、LED屏张贴标语、播放警示片(N3.1)",
+        15,
+        OS,
+        DD,
+        3,
+        "每发现一处缺失扣3分,扣完为止",
+        False,
+    ),
+    ("新媒体宣传", "利用微信、微博、抖音等新媒体不间断推送(N3.2)", 10, MT, RG, 0, "按推送频次和覆盖面打分", False),
+    ("网格宣传", "网格员、村干部、民警、志愿者入户宣传,发放材料(N3.3)", 15, SV, DD, 5, "每抽到一户不知晓扣5分", False),
+    (
+        "重点人员",
+        "涉诈重点人员一人一档全息档案,落实管控、教育、帮扶(N4.1、N4.2)",
+        15,
+        MT,
+        DD,
+        5,
+        "每发现一人未建档扣5分",
+        True,
+    ),
+    ("境外滞留人员", "对滞留境外人员开展劝返和政策宣讲(N4.3)", 5, MT, PF, 0, "未开展不得分", True),
+    ("楼宇管理", "掌握楼宇实有人口,定期开展“扫楼行动”(N5.1、N5.3)", 15, OS, DD, 5, "每发现一栋未扫楼扣5分", False),
 ]
 CAMPUS = COMMON + [
-    ("网站专栏", "学校官网开设防范电信网络诈骗宣传专栏(N3.4)", 15, O, PF, 0, "未开设不得分", False),
-    ("校园阵地", "校园网站、微信、钉钉、广播、LED屏揭示诈骗手段和防范要点(N3.4)", 15, O, RG, 0, "按阵地覆盖情况打分", False),
-    ("新媒体提示", "通过新媒体发布防范提示和身边典型案例(N3.4)", 10, M, RG, 0, "按发布频次打分", False),
-    ("宣传产品", "印发防范宣传产品,覆盖全体师生(N3.4)", 10, S, DD, 2, "每抽到一名未收到扣2分", False),
-    ("师生知晓", "随机抽问学生常见诈骗手法和防范要点(N3.4)", 15, S, DD, 3, "每抽到一名答不出扣3分", False),
-    ("家校联动", "发放致家长一封信,家校共同防范(N3.4)", 10, M, PF, 0, "未开展不得分", True),
+    ("网站专栏", "学校官网开设防范电信网络诈骗宣传专栏(N3.4)", 15, OS, PF, 0, "未开设不得分", False),
+    (
+        "校园阵地",
+        "校园网站、微信、钉钉、广播、LED屏揭示诈骗手段和防范要点(N3.4)",
+        15,
+        OS,
+        RG,
+        0,
+        "按阵地覆盖情况打分",
+        False,
+    ),
+    ("新媒体提示", "通过新媒体发布防范提示和身边典型案例(N3.4)", 10, MT, RG, 0, "按发布频次打分", False),
+    ("宣传产品", "印发防范宣传产品,覆盖全体师生(N3.4)", 10, SV, DD, 2, "每抽到一名未收到扣2分", False),
+    ("师生知晓", "随机抽问学生常见诈骗手法和防范要点(N3.4)", 15, SV, DD, 3, "每抽到一名答不出扣3分", False),
+    ("家校联动", "发放致家长一封信,家校共同防范(N3.4)", 10, MT, PF, 0, "未开展不得分", True),
 ]
 ENTERPRISE = COMMON + [
-    ("每月走访", "安办每月深入企业开展反诈宣传,有记录(N3.5)", 15, M, DD, 5, "每缺一个月扣5分", False),
-    ("手法推送", "及时推送联席办发布的作案方式和预防措施(N3.5)", 10, M, RG, 0, "按推送及时性打分", False),
-    ("新员工教育", "新招员工岗前开展反诈教育(N3.5)", 15, S, DD, 3, "每抽到一名未受教育扣3分", True),
-    ("财务制度", "完善财务管理制度,负责人和财务人员专题教育(N3.5)", 20, O, RG, 0, "按制度和教育落实情况打分", False),
-    ("风险排查", "落实常态化风险排查措施(N3.5)", 15, M, PF, 0, "未落实不得分", False),
+    ("每月走访", "安办每月深入企业开展反诈宣传,有记录(N3.5)", 15, MT, DD, 5, "每缺一个月扣5分", False),
+    ("手法推送", "及时推送联席办发布的作案方式和预防措施(N3.5)", 10, MT, RG, 0, "按推送及时性打分", False),
+    ("新员工教育", "新招员工岗前开展反诈教育(N3.5)", 15, SV, DD, 3, "每抽到一名未受教育扣3分", True),
+    ("财务制度", "完善财务管理制度,负责人和财务人员专题教育(N3.5)", 20, OS, RG, 0, "按制度和教育落实情况打分", False),
+    ("风险排查", "落实常态化风险排查措施(N3.5)", 15, MT, PF, 0, "未落实不得分", False),
 ]
 SHEETS = {Site.Kind.VILLAGE: RESIDENTIAL, Site.Kind.COMMUNITY: RESIDENTIAL, Site.Kind.CAMPUS: CAMPUS,
           Site.Kind.ENTERPRISE: ENTERPRISE}  # fmt: skip
@@ -117,7 +145,9 @@ def plans(camp: Campaign) -> None:
             starts_on=datetime.date(2022, 1, 10), ends_on=datetime.date(2022, 1, 20), is_demo=True,
         ), crew=[(inspector, None)])  # fmt: skip
         for name in ("东桥村(整村创建)", "南湖村(整村创建)", "西湖村(整村创建)", "珩海村(整村创建)"):
-            inspection = services.plan_add_site(actor=staff, plan=plan, site=Site.objects.get(name=name), inspector=inspector)
+            inspection = services.plan_add_site(
+                actor=staff, plan=plan, site=Site.objects.get(name=name), inspector=inspector
+            )
             services.inspection_save_marks(actor=inspector, inspection=inspection, marks=_marks(rng, inspection))
             services.inspection_submit(actor=inspector, inspection=inspection)
             services.inspection_approve(actor=staff, inspection=inspection, comment="材料齐全,同意。")

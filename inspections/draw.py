@@ -1,4 +1,5 @@
 """The reproducible random draw of sites for a plan, with its exclusions (no ORM)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

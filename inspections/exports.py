@@ -1,4 +1,5 @@
 """List exports: the filtered, scoped queryset of a list page as an .xlsx (cells never start a formula)."""
+
 import io
 
 from django.http import HttpResponse
@@ -27,7 +28,9 @@ class XlsxExportMixin:
             ws.append([_safe(f(obj)) for _, f in self.export_columns])
         out = io.BytesIO()
         wb.save(out)
-        response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = f"attachment; filename={self.export_name}.xlsx"
         return response
 
@@ -38,9 +41,11 @@ def _date(value):
 
 INSPECTION_COLUMNS = [
     ("检查计划", lambda i: i.plan.name), ("方式", lambda i: i.plan.get_kind_display()),
-    ("村/社区", lambda i: i.site.village.name), ("单位", lambda i: i.site.name), ("类型", lambda i: i.site.get_kind_display()),
-    ("状态", lambda i: i.get_status_display()), ("得分", lambda i: float(i.score) if i.score is not None else ""),
-    ("自评分", lambda i: float(i.self_score) if i.self_score is not None else ""), ("一票否决", lambda i: "是" if i.vetoed else ""),
+    ("村/社区", lambda i: i.site.village.name), ("单位", lambda i: i.site.name),
+    ("类型", lambda i: i.site.get_kind_display()), ("状态", lambda i: i.get_status_display()),
+    ("得分", lambda i: float(i.score) if i.score is not None else ""),
+    ("自评分", lambda i: float(i.self_score) if i.self_score is not None else ""),
+    ("一票否决", lambda i: "是" if i.vetoed else ""),
     ("标准版本", lambda i: i.standard_version or ""), ("计分规则版本", lambda i: i.rules_version),
 ]  # fmt: skip
 RECTIFICATION_COLUMNS = [

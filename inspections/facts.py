@@ -5,6 +5,7 @@ victim cases, suspects, dens, losses) and activities (campaigns app: concentrate
 rates) plug in once those apps have them; until then their facts stay None ("缺少数据"), so a gate on
 them fails loudly instead of passing silently.
 """
+
 import datetime
 
 from sites.models import Site

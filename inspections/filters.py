@@ -1,4 +1,5 @@
 """List filters of the inspections app; choices come from the user's own scope."""
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -30,10 +31,12 @@ class PlanFilter(_Scoped):
 class InspectionFilter(_Scoped):
     q = django_filters.CharFilter(label="搜索", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=Inspection.Status.choices, empty_label="全部状态")
-    kind = django_filters.ChoiceFilter(label="类型", field_name="site__kind", choices=Site.Kind.choices,
-                                       empty_label="全部类型")  # fmt: skip
-    village = django_filters.ModelChoiceFilter(label="村/社区", field_name="site__village", queryset=Area.objects.none(),
-                                               empty_label="全部村/社区")  # fmt: skip
+    kind = django_filters.ChoiceFilter(
+        label="类型", field_name="site__kind", choices=Site.Kind.choices, empty_label="全部类型"
+    )
+    village = django_filters.ModelChoiceFilter(
+        label="村/社区", field_name="site__village", queryset=Area.objects.none(), empty_label="全部村/社区"
+    )
 
     class Meta:
         model = Inspection
@@ -47,10 +50,12 @@ class InspectionFilter(_Scoped):
 class RectificationFilter(_Scoped):
     q = django_filters.CharFilter(label="搜索", method="search")
     status = django_filters.ChoiceFilter(label="状态", choices=Rectification.Status.choices, empty_label="全部状态")
-    overdue = django_filters.BooleanFilter(label="只看逾期", method="only_overdue",
-                                           widget=django_filters.widgets.BooleanWidget())  # fmt: skip
-    village = django_filters.ModelChoiceFilter(label="村/社区", field_name="site__village", queryset=Area.objects.none(),
-                                               empty_label="全部村/社区")  # fmt: skip
+    overdue = django_filters.BooleanFilter(
+        label="只看逾期", method="only_overdue", widget=django_filters.widgets.BooleanWidget()
+    )
+    village = django_filters.ModelChoiceFilter(
+        label="村/社区", field_name="site__village", queryset=Area.objects.none(), empty_label="全部村/社区"
+    )
 
     class Meta:
         model = Rectification

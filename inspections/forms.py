@@ -1,4 +1,5 @@
 """Forms of the inspections app: fields validate here; scope and invariants live in services and models."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -68,14 +69,18 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = InspectionPlan
         fields = ["campaign", "area", "name", "kind", "starts_on", "ends_on"]
-        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}), "ends_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         areas = Area.objects.where_user_may(user, "inspections.add_inspectionplan").exclude(level=Area.Level.VILLAGE)
         self.fields["area"].queryset = areas
         self.fields["campaign"].queryset = Campaign.objects.filter(
-            Q(scope__in=areas) | Q(scope__code__in=[a.parent.code for a in areas.select_related("parent") if a.parent_id])
+            Q(scope__in=areas)
+            | Q(scope__code__in=[a.parent.code for a in areas.select_related("parent") if a.parent_id])
         ).distinct()
         prefixes = [a.prefix for a in areas]
         q = Q(pk__in=[])
@@ -131,10 +136,17 @@ def parse_marks(items, data) -> tuple[dict[int, dict], list[str]]:
         pk = item.pk
         if not any(f"{p}-{pk}" in data for p in ("na", "pass", "points", "occ", "self", "note")):
             continue
-        mark = {"not_applicable": data.get(f"na-{pk}") in ("on", "1", "true"), "note": data.get(f"note-{pk}", "").strip()}
+        mark = {
+            "not_applicable": data.get(f"na-{pk}") in ("on", "1", "true"),
+            "note": data.get(f"note-{pk}", "").strip(),
+        }
         raw_pass = data.get(f"pass-{pk}", "")
         mark["passed"] = {"1": True, "0": False}.get(raw_pass)
-        for field, key, kind in (("points", "points", Decimal), ("occurrences", "occ", int), ("self_points", "self", Decimal)):
+        for field, key, kind in (
+            ("points", "points", Decimal),
+            ("occurrences", "occ", int),
+            ("self_points", "self", Decimal),
+        ):
             raw = (data.get(f"{key}-{pk}") or "").strip()
             if not raw:
                 mark[field] = None

@@ -1,4 +1,5 @@
 """Gated conditions of a standard: a small AND/OR rule tree over plain `SiteFacts` (no ORM)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,7 +29,12 @@ FACT_LABELS = {
     "concentrated_events": "集中宣传活动次数",
     "open_rectifications": "未完成整改数",
 }
-POPULATION_LABELS = {"residents": "常住人口", "age_16_60": "16至60周岁人口", "students": "在校学生", "employees": "员工"}
+POPULATION_LABELS = {
+    "residents": "常住人口",
+    "age_16_60": "16至60周岁人口",
+    "students": "在校学生",
+    "employees": "员工",
+}
 OPS = {"<=": "不超过", ">=": "不少于", "==": "等于", "<": "少于", ">": "多于"}
 
 
@@ -126,5 +132,3 @@ def evaluate_gate(node, facts: SiteFacts) -> GateResult:
         return GateResult(ok, () if ok else (f"未达到:{describe(node)}(上期 {before:g},本期 {value:g})",))
     ok = _compare(value, node["op"], float(node["value"]))
     return GateResult(ok, () if ok else (f"未达到:{describe(node)}(实际 {value:g})",))
-
-

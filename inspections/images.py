@@ -1,4 +1,5 @@
 """Photo checks: real image type and size with Pillow (Chinese errors), and the EXIF time and place."""
+
 import datetime
 from decimal import Decimal
 

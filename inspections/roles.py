@@ -1,4 +1,5 @@
 """Default rights of each role in the inspections app (rights are data; see sites/roles.py)."""
+
 from sites.roles import Role
 
 INSPECTIONS_ROLE_PERMISSIONS: dict[str, set[str]] = {

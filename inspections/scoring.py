@@ -2,6 +2,7 @@
 
 Results carry RULES_VERSION so an old total can be explained after the rules change.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -137,5 +138,12 @@ def score_sheet(specs: list[ItemSpec], marks: list[ItemMark]) -> SheetResult:
 # Gates and the draw live in their own modules; re-exported so callers use one name.
 from .draw import Candidate, DrawResult, InspectorSlot, candidates_hash, draw  # noqa: E402,F401
 from .gates import (  # noqa: E402,F401
-    FACT_LABELS, OPS, POPULATION_LABELS, GateResult, SiteFacts, describe, evaluate_gate, validate_gate,
+    FACT_LABELS,
+    OPS,
+    POPULATION_LABELS,
+    GateResult,
+    SiteFacts,
+    describe,
+    evaluate_gate,
+    validate_gate,
 )

@@ -1,4 +1,5 @@
 """Background tasks of the inspections app."""
+
 from celery import shared_task
 
 from .services import rectifications_escalate_overdue

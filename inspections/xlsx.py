@@ -1,4 +1,5 @@
 """A standard's score sheet to and from Excel (openpyxl). Import is all or nothing, errors in Chinese."""
+
 import io
 import zipfile
 from decimal import Decimal, InvalidOperation

@@ -1,4 +1,5 @@
 """Models of the inspections app; one module per family, re-exported here."""
+
 from .inspection import Evidence, Inspection, InspectionQuerySet, ItemScore, ReviewComment
 from .plan import InspectionPlan, PlanInspector, PlanQuerySet, SealedViewLog
 from .rectification import Rectification, RectificationQuerySet

@@ -1,4 +1,5 @@
 """One inspection of one site: the item scores, photos, review thread and the frozen result."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,13 +37,17 @@ class Inspection(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
-    plan = models.ForeignKey(InspectionPlan, verbose_name="检查计划", on_delete=models.CASCADE, related_name="inspections")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name="检查计划", on_delete=models.CASCADE, related_name="inspections"
+    )
     site = models.ForeignKey(Site, verbose_name="被检查单位", on_delete=models.PROTECT, related_name="inspections")
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="督查员", null=True, blank=True, on_delete=models.PROTECT,
         related_name="inspections",
     )  # fmt: skip
-    standard = models.ForeignKey(Standard, verbose_name="评分标准", on_delete=models.PROTECT, related_name="inspections")
+    standard = models.ForeignKey(
+        Standard, verbose_name="评分标准", on_delete=models.PROTECT, related_name="inspections"
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     # The frozen result (computed by inspections.scoring at submission).
     score = models.DecimalField("得分(百分制)", max_digits=6, decimal_places=2, null=True, blank=True)
@@ -127,7 +132,9 @@ class Evidence(models.Model):
     taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()
@@ -158,8 +165,12 @@ class ReviewComment(models.Model):
         PUBLISH = "publish", "公布"
         COMMENT = "comment", "意见"
 
-    inspection = models.ForeignKey(Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(
+        Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="人员", on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField("动作", max_length=10, choices=Action.choices)
     text = models.TextField("意见", blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)

@@ -3,6 +3,7 @@
 Sealing lives here, once: an unannounced (暗访) plan that is not published is seen only by insiders —
 holders of `inspections.view_sealed_plan` over its area (town staff), its creator and its inspectors.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,7 +31,9 @@ def insider_q(user, *, area_code: str, plan: str) -> Q:
 
 
 def sealed_q(plan: str = "") -> Q:
-    return Q(**{f"{plan}kind": InspectionPlan.Kind.UNANNOUNCED}) & ~Q(**{f"{plan}status": InspectionPlan.Status.PUBLISHED})
+    return Q(**{f"{plan}kind": InspectionPlan.Kind.UNANNOUNCED}) & ~Q(
+        **{f"{plan}status": InspectionPlan.Status.PUBLISHED}
+    )
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -103,15 +106,19 @@ class InspectionPlan(models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
-        if self.campaign_id and self.starts_on and not (
-            self.campaign.starts_on <= self.starts_on <= self.campaign.assessment_on
+        if (
+            self.campaign_id
+            and self.starts_on
+            and not (self.campaign.starts_on <= self.starts_on <= self.campaign.assessment_on)
         ):
             raise ValidationError({"starts_on": "检查时间须在创建活动期间(至考核日期)内。"})
 
 
 class PlanInspector(models.Model):
     plan = models.ForeignKey(InspectionPlan, verbose_name="检查计划", on_delete=models.CASCADE, related_name="crew")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="督查员", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="督查员", on_delete=models.PROTECT, related_name="+"
+    )
     home_village = models.ForeignKey(
         Area, verbose_name="所在村/社区", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="抽签时回避本村",
@@ -128,8 +135,12 @@ class PlanInspector(models.Model):
 class SealedViewLog(models.Model):
     """Every view of a sealed plan (or of an inspection or photo in it) leaves a line here."""
 
-    plan = models.ForeignKey(InspectionPlan, verbose_name="检查计划", on_delete=models.CASCADE, related_name="view_logs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name="检查计划", on_delete=models.CASCADE, related_name="view_logs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
+    )
     path = models.CharField("页面", max_length=300)
     viewed_at = models.DateTimeField("查看时间", auto_now_add=True)
 

@@ -1,4 +1,5 @@
 """Rectification (整改): a finding raises a task for the site; the site answers; staff or the inspector verify."""
+
 import datetime
 
 from django.conf import settings
@@ -32,7 +33,9 @@ class Rectification(models.Model):
     inspection = models.ForeignKey(
         Inspection, verbose_name="检查记录", on_delete=models.CASCADE, related_name="rectifications"
     )
-    item = models.ForeignKey(StandardItem, verbose_name="评分项", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        StandardItem, verbose_name="评分项", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     site = models.ForeignKey(Site, verbose_name="创建单位", on_delete=models.PROTECT, related_name="rectifications")
     finding = models.TextField("问题")
     points_deducted = models.DecimalField("扣分", max_digits=6, decimal_places=2, default=0)
@@ -40,11 +43,21 @@ class Rectification(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     response = models.TextField("整改情况", blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="反馈人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="反馈人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     responded_at = models.DateTimeField("反馈时间", null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="验收人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="验收人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     verified_at = models.DateTimeField("验收时间", null=True, blank=True)
     verify_note = models.TextField("验收意见", blank=True)

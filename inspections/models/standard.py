@@ -1,4 +1,5 @@
 """Creation standards (创建标准): gated conditions and a weighted score sheet, per campaign and site kind, versioned."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError

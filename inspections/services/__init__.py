@@ -1,4 +1,5 @@
 """Writes of the inspections app. Views, the admin, imports, tasks and the demo call these."""
+
 from .inspecting import (
     evidence_add,
     inspection_approve,

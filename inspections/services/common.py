@@ -1,4 +1,5 @@
 """Scope checks shared by the inspections services."""
+
 from django.core.exceptions import PermissionDenied
 
 from sites.models import Area

@@ -1,4 +1,5 @@
 """Scoring an inspection: draft marks (autosave), photos, submission with a frozen total, and review."""
+
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -80,7 +81,9 @@ def inspection_submit(*, actor, inspection: Inspection) -> Inspection:
     result = compute(inspection)
     if result.missing:
         labels = {str(i.pk): f"{i.section}·{i.text[:12]}" for i in inspection.standard.items.all()}
-        raise ValidationError(f"还有 {len(result.missing)} 项未评分:" + "、".join(labels[k] for k in result.missing[:5]))
+        raise ValidationError(
+            f"还有 {len(result.missing)} 项未评分:" + "、".join(labels[k] for k in result.missing[:5])
+        )
     by_key = {r.key: r for r in result.items}
     for score in inspection.scores.all():
         score.earned = by_key[str(score.item_id)].earned

@@ -1,4 +1,5 @@
 """Plans: create with a crew, add chosen sites, draw sites reproducibly, verify a draw, publish results."""
+
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -168,7 +169,9 @@ def plan_publish(*, actor, plan: InspectionPlan, today: datetime.date | None = N
     pending = [i for i in inspections if i.status != Inspection.Status.APPROVED]
     if not inspections or pending:
         names = "、".join(i.site.name for i in pending[:5])
-        raise ValidationError(f"还有 {len(pending)} 个检查未审核通过,不能公布:{names}" if pending else "计划没有检查对象。")
+        raise ValidationError(
+            f"还有 {len(pending)} 个检查未审核通过,不能公布:{names}" if pending else "计划没有检查对象。"
+        )
     now = timezone.now()
     deadline = (today or timezone.localdate()) + datetime.timedelta(days=RECTIFY_DAYS)
     raised = 0

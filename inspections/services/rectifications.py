@@ -1,4 +1,5 @@
 """Rectification: the site answers with evidence; staff or the inspector verify (done only at verified)."""
+
 import datetime
 from decimal import Decimal
 

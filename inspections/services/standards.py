@@ -1,4 +1,5 @@
 """Standards: save, replace the item list, copy as a new version. A frozen version never changes."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 

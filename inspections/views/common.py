@@ -1,4 +1,5 @@
 """Mixins shared by the inspections views: no page cache anywhere, and a log line for sealed plans."""
+
 from django.utils.cache import patch_cache_control
 
 from ..models import SealedViewLog

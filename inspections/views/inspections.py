@@ -1,4 +1,5 @@
 """Inspection pages: my assignments / results, the phone score sheet with autosave, review, photos, panels."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -14,8 +15,8 @@ from sites.scope import user_has_role_perm
 from ..exports import INSPECTION_COLUMNS, XlsxExportMixin
 from ..facts import site_facts
 from ..filters import InspectionFilter
-from ..gates import evaluate_gate
 from ..forms import ReturnForm, parse_marks
+from ..gates import evaluate_gate
 from ..models import Evidence, Inspection, InspectionPlan, ItemScore, Rectification
 from ..services import evidence_add, inspection_approve, inspection_return, inspection_save_marks, inspection_submit
 from ..services.inspecting import compute
@@ -82,7 +83,6 @@ class InspectionDetailView(InspectionMixin, DetailView):
             rectifications=inspection.rectifications.all(), gate=self.gate(inspection), **kwargs,
         )  # fmt: skip
 
-
     def gate(self, inspection):
         """The standard's gated conditions over the site's facts for the campaign period."""
         gates = inspection.standard.gates or {"all": []}
@@ -121,8 +121,13 @@ class InspectionScoreView(InspectionMixin, TemplateView):
                 self._photos(request, inspection, items)
             if autosave:
                 score = compute(inspection).score
-                return JsonResponse({"ok": True, "saved_at": timezone.localtime().strftime("%H:%M:%S"),
-                                     "score": None if score is None else str(score)})
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+                        "score": None if score is None else str(score),
+                    }
+                )
             if "submit" in request.POST:
                 inspection = inspection_submit(actor=request.user, inspection=inspection)
                 messages.success(request, f"已提交检查结果,得分 {inspection.score}(百分制)。")

@@ -1,4 +1,5 @@
 """Plan pages: list, create, detail (targets, draw, add sites, results by village), draw audit, publish."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Max, Min
@@ -64,8 +65,10 @@ class PlanMixin(NoStoreMixin):
     model = InspectionPlan
 
     def get_plan(self, editable=False):
-        qs = InspectionPlan.objects.editable_by(self.request.user) if editable else InspectionPlan.objects.visible_to(
-            self.request.user
+        qs = (
+            InspectionPlan.objects.editable_by(self.request.user)
+            if editable
+            else InspectionPlan.objects.visible_to(self.request.user)
         )
         plan = get_object_or_404(qs.select_related("area", "campaign"), pk=self.kwargs["pk"])
         log_sealed_view(self.request, plan)
@@ -108,7 +111,9 @@ class PlanDrawView(PlanMixin, View):
         form = DrawForm(request.POST)
         if form.is_valid():
             try:
-                result = plan_draw(actor=request.user, plan=plan, n=form.cleaned_data["count"], kind=form.cleaned_data["kind"])
+                result = plan_draw(
+                    actor=request.user, plan=plan, n=form.cleaned_data["count"], kind=form.cleaned_data["kind"]
+                )
                 messages.success(request, f"已随机抽取 {len(result.site_ids)} 个单位(种子 {plan.draw_seed})。")
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))

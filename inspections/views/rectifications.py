@@ -1,4 +1,5 @@
 """Rectification pages: the list (with overdue) and one task with the respond and verify forms."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,7 +44,9 @@ class RectificationDetailView(NoStoreMixin, TemplateView):
     template_name = "inspections/rectification_detail.html"
 
     def get_rect(self):
-        qs = Rectification.objects.visible_to(self.request.user).select_related("site__village", "inspection__plan", "item")
+        qs = Rectification.objects.visible_to(self.request.user).select_related(
+            "site__village", "inspection__plan", "item"
+        )
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
     def page(self, rect, respond_form=None, verify_form=None):
@@ -67,7 +70,9 @@ class RectificationDetailView(NoStoreMixin, TemplateView):
                 return self.page(rect, respond_form=form)
             try:
                 with transaction.atomic():
-                    rectification_respond(actor=request.user, rectification=rect, response=form.cleaned_data["response"])
+                    rectification_respond(
+                        actor=request.user, rectification=rect, response=form.cleaned_data["response"]
+                    )
                     for upload in request.FILES.getlist("photos"):
                         evidence_add(actor=request.user, upload=upload, rectification=rect)
             except ValidationError as exc:
@@ -79,8 +84,13 @@ class RectificationDetailView(NoStoreMixin, TemplateView):
             if not form.is_valid():
                 return self.page(rect, verify_form=form)
             try:
-                rectification_verify(actor=request.user, rectification=rect, accept=form.cleaned_data["accept"],
-                                     note=form.cleaned_data["note"], restore_points=form.cleaned_data["restore_points"] or 0)
+                rectification_verify(
+                    actor=request.user,
+                    rectification=rect,
+                    accept=form.cleaned_data["accept"],
+                    note=form.cleaned_data["note"],
+                    restore_points=form.cleaned_data["restore_points"] or 0,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
                 return self.page(rect, verify_form=form)

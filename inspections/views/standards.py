@@ -1,4 +1,5 @@
 """Standard pages: list, detail, create, edit with an item formset, new version, Excel export and import."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,7 +33,11 @@ class StandardMixin(NoStoreMixin):
     model = Standard
 
     def get_standard(self, editable=False):
-        qs = Standard.objects.editable_by(self.request.user) if editable else Standard.objects.visible_to(self.request.user)
+        qs = (
+            Standard.objects.editable_by(self.request.user)
+            if editable
+            else Standard.objects.visible_to(self.request.user)
+        )
         return get_object_or_404(qs.select_related("campaign"), pk=self.kwargs["pk"])
 
 
@@ -114,7 +119,9 @@ class StandardImportView(StandardMixin, TemplateView):
     template_name = "inspections/standard_import.html"
 
     def get(self, request, pk):
-        return render(request, self.template_name, {"object": self.get_standard(editable=True), "form": StandardImportForm()})
+        return render(
+            request, self.template_name, {"object": self.get_standard(editable=True), "form": StandardImportForm()}
+        )
 
     def post(self, request, pk):
         standard = self.get_standard(editable=True)

@@ -1,4 +1,5 @@
 """An inspector scores an unannounced inspection on a phone (375 px): autosave survives a reload, then submits."""
+
 import pytest
 
 from inspections.models import Inspection, PlanInspector

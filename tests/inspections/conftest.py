@@ -1,4 +1,5 @@
 """A town-X setup shared by the inspections tests: campaign, standards, crew and one sealed plan."""
+
 from dataclasses import dataclass
 
 import pytest
@@ -37,4 +38,6 @@ def setup(world, town_staff):
 
 @pytest.fixture
 def more_sites(world):
-    return [SiteFactory(village=v, name=f"{v.name}候选{i}") for v in (world.village_a, world.village_b) for i in range(4)]
+    return [
+        SiteFactory(village=v, name=f"{v.name}候选{i}") for v in (world.village_a, world.village_b) for i in range(4)
+    ]

@@ -1,4 +1,5 @@
 """Factories of the inspections app: a campaign, a standard with a small sheet, plans and inspections."""
+
 import datetime
 from decimal import Decimal
 

@@ -1,4 +1,5 @@
 """Real image bytes for upload tests (Pillow), with optional EXIF time and GPS."""
+
 import io
 
 from PIL import Image

@@ -1,4 +1,5 @@
 """Scope-crawl registry of the inspections app (see tests/scope_registry.py)."""
+
 from inspections.models import Evidence, Inspection, InspectionPlan, Rectification, Standard
 
 from .factories import campaign_for, inspection_in, plan_in, rectification_in, standard_for

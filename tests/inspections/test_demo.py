@@ -1,4 +1,5 @@
 """The demo seeds a complete standard per site kind (100 points), a published and a sealed plan; idempotent."""
+
 from django.core.management import call_command
 
 from inspections.models import Inspection, InspectionPlan, Rectification, Standard
@@ -21,5 +22,8 @@ def test_demo_seed_is_complete_and_idempotent_N6_4(db):
     assert sealed.is_sealed and sealed.draw_seed == 20220301 and sealed.inspections.count() == 3
     published = InspectionPlan.objects.get(kind="announced")
     assert published.status == "published" and not published.inspections.exclude(status="published").exists()
-    assert Rectification.objects.filter(status="verified").exists() and Rectification.objects.filter(status="open").exists()
+    assert (
+        Rectification.objects.filter(status="verified").exists()
+        and Rectification.objects.filter(status="open").exists()
+    )
     assert not Inspection.objects.filter(is_demo=False).exists()

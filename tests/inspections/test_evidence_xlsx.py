@@ -1,4 +1,5 @@
 """Photos are checked as real images with EXIF kept; standards round-trip through Excel, all or nothing (N6.4)."""
+
 import datetime
 import io
 from decimal import Decimal
@@ -22,7 +23,9 @@ def item_score(setup):
 
 def test_photo_keeps_exif_time_and_place_N6_4(item_score, setup):
     data = jpeg_bytes(exif_time="2022:03:01 09:30:00", gps=(25, 118))
-    ev = services.evidence_add(actor=setup.crew_inspector, upload=SimpleUploadedFile("a.jpg", data), item_score=item_score)
+    ev = services.evidence_add(
+        actor=setup.crew_inspector, upload=SimpleUploadedFile("a.jpg", data), item_score=item_score
+    )
     assert ev.taken_at == datetime.datetime(2022, 3, 1, 1, 30, tzinfo=datetime.timezone.utc)
     assert (ev.latitude, ev.longitude) == (Decimal("25"), Decimal("118"))
     assert ev.image.read() == data  # stored as uploaded: EXIF kept
@@ -30,7 +33,9 @@ def test_photo_keeps_exif_time_and_place_N6_4(item_score, setup):
 
 
 def test_png_without_exif_is_fine_N6_4(item_score, setup):
-    ev = services.evidence_add(actor=setup.crew_inspector, upload=SimpleUploadedFile("b.png", png_bytes()), item_score=item_score)
+    ev = services.evidence_add(
+        actor=setup.crew_inspector, upload=SimpleUploadedFile("b.png", png_bytes()), item_score=item_score
+    )
     assert ev.taken_at is None
 
 
@@ -95,7 +100,9 @@ def test_excel_import_replaces_items_and_refuses_bad_header_N6_4(setup, town_sta
     wb.active.append(["-宣传(负号开头)", "标准甲", 100, "材料审核", "0至满分打分", 0, "", "是"])
     items = parse_items(upload(wb))
     services.standard_set_items(actor=town_staff, standard=setup.standard, items=items)
-    assert list(StandardItem.objects.filter(standard=setup.standard).values_list("section", flat=True)) == ["-宣传(负号开头)"]
+    assert list(StandardItem.objects.filter(standard=setup.standard).values_list("section", flat=True)) == [
+        "-宣传(负号开头)"
+    ]
     ws = load_workbook(io.BytesIO(export_standard(setup.standard))).active
     assert ws["A2"].value == "'-宣传(负号开头)"  # exported as text, never a live formula
 

@@ -1,4 +1,5 @@
 """The rectification loop: states, who may move them, restored points with history, overdue escalation (N6.4)."""
+
 import datetime
 from decimal import Decimal
 
@@ -8,8 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from inspections import services
 from inspections.facts import site_facts
 from inspections.models import Inspection, Rectification
-from sites.roles import Role
-from tests.factories import user_with_role
 
 from .factories import TODAY, rectification_in
 

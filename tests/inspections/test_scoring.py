@@ -1,4 +1,5 @@
 """Pure scoring, gates and the draw, on hand-made sheets with totals worked out by hand (no database)."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -38,7 +39,13 @@ def test_deduction_per_occurrence_floored_at_zero_N6_4():
 
 
 def test_sheet_total_by_hand_N6_4():
-    marks = [M("a", passed=True), M("b", points=D("15")), M("c", occurrences=1), M("d", passed=False), M("v", passed=True)]
+    marks = [
+        M("a", passed=True),
+        M("b", points=D("15")),
+        M("c", occurrences=1),
+        M("d", passed=False),
+        M("v", passed=True),
+    ]
     r = s.score_sheet(SHEET, marks)
     # earned 20 + 15 + 7 + 0 + 0 = 42 of 100 → 42.00
     assert (r.earned, r.possible, r.score, r.vetoed, r.complete) == (D("42"), D("100"), D("42.00"), False, True)
@@ -54,7 +61,13 @@ def test_not_applicable_leaves_the_denominator_N6_4():
 
 
 def test_veto_zeroes_the_sheet_N6_4():
-    marks = [M("a", passed=True), M("b", points=D("30")), M("c", occurrences=0), M("d", passed=True), M("v", passed=False)]
+    marks = [
+        M("a", passed=True),
+        M("b", points=D("30")),
+        M("c", occurrences=0),
+        M("d", passed=True),
+        M("v", passed=False),
+    ]
     r = s.score_sheet(SHEET, marks)
     assert r.vetoed and r.score == 0 and r.earned == 0
 

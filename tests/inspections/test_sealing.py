@@ -3,6 +3,7 @@
 Checked over every URL of the portal, generated from the URL patterns: no response a cadre or liaison of
 the targeted village gets holds the plan's name, its inspector's name or its dates.
 """
+
 import pytest
 from django.urls import reverse
 

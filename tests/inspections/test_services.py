@@ -1,4 +1,5 @@
 """Services: standards frozen by results, the stored draw, scoring and review, publication (N6.4)."""
+
 from decimal import Decimal
 
 import pytest
@@ -61,7 +62,9 @@ def test_deduction_floor_in_service_N6_4(setup):
 
 def test_submit_refuses_missing_items_and_other_users_N6_4(setup, inspector):
     i = items(setup.standard)
-    services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": True}})
+    services.inspection_save_marks(
+        actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": True}}
+    )
     with pytest.raises(ValidationError, match="还有 4 项未评分"):
         services.inspection_submit(actor=setup.crew_inspector, inspection=setup.inspection)
     with pytest.raises(PermissionDenied):
@@ -152,13 +155,17 @@ def test_drafts_are_not_history_but_edits_after_submission_are_N6_4(setup, town_
 
     i = items(setup.standard)
     for _ in range(3):  # three autosaves
-        services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": True}})
+        services.inspection_save_marks(
+            actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": True}}
+        )
     assert ItemScore.history.count() == 0 and setup.inspection.history.count() == 1  # its creation only
     score_all(setup)
     services.inspection_submit(actor=setup.crew_inspector, inspection=setup.inspection)
     services.inspection_return(actor=town_staff, inspection=setup.inspection, reason="重打")
     setup.inspection.refresh_from_db()
-    services.inspection_save_marks(actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": False}})
+    services.inspection_save_marks(
+        actor=setup.crew_inspector, inspection=setup.inspection, marks={i[0].pk: {"passed": False}}
+    )
     changed = ItemScore.history.filter(item_id=i[0].pk).order_by("history_date")
     assert [h.passed for h in changed] == [True, False]  # as submitted, then the edit after the return
 

@@ -1,4 +1,5 @@
 """Pages: plans and the draw, the phone score sheet with autosave and photos, review, standards, rectification."""
+
 import json
 
 import pytest
@@ -12,7 +13,9 @@ from .factories import TODAY, rectification_in
 from .images import jpeg_bytes
 
 
-def test_staff_creates_plan_draws_and_anyone_allowed_reruns_the_draw_N6_4(client, world, town_staff, inspector, setup, more_sites):
+def test_staff_creates_plan_draws_and_anyone_allowed_reruns_the_draw_N6_4(
+    client, world, town_staff, inspector, setup, more_sites
+):
     client.force_login(town_staff)
     assert client.get(reverse("inspections:plan_create")).status_code == 200
     response = client.post(reverse("inspections:plan_create"), {
@@ -33,7 +36,9 @@ def test_inspector_scores_on_the_score_sheet_with_autosave_and_photo_N6_4(client
     client.force_login(setup.crew_inspector)
     url = reverse("inspections:inspection_score", args=[setup.inspection.pk])
     assert client.get(url).status_code == 200
-    auto = client.post(url, {f"pass-{items[0].pk}": "1", f"note-{items[0].pk}": "领导小组文件齐全"}, HTTP_X_AUTOSAVE="1")
+    auto = client.post(
+        url, {f"pass-{items[0].pk}": "1", f"note-{items[0].pk}": "领导小组文件齐全"}, HTTP_X_AUTOSAVE="1"
+    )
     assert auto.status_code == 200 and json.loads(auto.content)["ok"]
     bad = client.post(url, {f"points-{items[1].pk}": "99"}, HTTP_X_AUTOSAVE="1")
     assert bad.status_code == 400 and "0 至 30" in json.loads(bad.content)["errors"][0]
@@ -90,7 +95,8 @@ def test_standard_edit_formset_and_excel_import_page_N6_4(client, setup, town_st
     data = {
         "name": "企业评分表", "gates": '{"all": [{"fact": "victim_cases", "op": "<=", "value": 0}]}', "note": "",
         "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
-        "items-0-section": "安全宣传", "items-0-text": "每月走访", "items-0-max_points": "60", "items-0-method": "material",
+        "items-0-section": "安全宣传", "items-0-text": "每月走访", "items-0-max_points": "60",
+        "items-0-method": "material",
         "items-0-scoring": "range", "items-0-deduction_per": "0",
         "items-1-section": "员工培训", "items-1-text": "新员工岗前反诈培训", "items-1-max_points": "40",
         "items-1-method": "survey", "items-1-scoring": "deduction", "items-1-deduction_per": "10",
@@ -115,8 +121,14 @@ def test_cadre_answers_rectification_with_photo_and_staff_verifies_N6_4(client, 
     client.force_login(cadre_a)
     page = client.get(rect.get_absolute_url()).content.decode()
     assert "反馈整改情况" in page and "提交验收" not in page
-    client.post(rect.get_absolute_url(), {"action": "respond", "response": "已补设宣传栏",
-                                          "photos": SimpleUploadedFile("r.jpg", jpeg_bytes(), content_type="image/jpeg")})
+    client.post(
+        rect.get_absolute_url(),
+        {
+            "action": "respond",
+            "response": "已补设宣传栏",
+            "photos": SimpleUploadedFile("r.jpg", jpeg_bytes(), content_type="image/jpeg"),
+        },
+    )
     rect.refresh_from_db()
     assert rect.status == "responded" and rect.photos.count() == 1
     client.force_login(town_staff)
@@ -147,12 +159,16 @@ def test_lists_export_within_scope_N6_4(client, world, cadre_a, town_staff):
     rectification_in(world.village_a)
     rectification_in(world.village_b)
     client.force_login(cadre_a)
-    ws = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)).active
+    ws = load_workbook(
+        io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)
+    ).active
     assert ws.max_row == 2 and ws["A2"].value == "甲村"
     ws = load_workbook(io.BytesIO(client.get(reverse("inspections:inspection_list") + "?export=xlsx").content)).active
     assert [c.value for c in ws[1]][:4] == ["检查计划", "方式", "村/社区", "单位"] and ws.max_row == 2
     client.force_login(town_staff)
-    ws = load_workbook(io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)).active
+    ws = load_workbook(
+        io.BytesIO(client.get(reverse("inspections:rectification_list") + "?export=xlsx").content)
+    ).active
     assert ws.max_row == 3
 
 
