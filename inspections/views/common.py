@@ -15,7 +15,8 @@ class NoStoreMixin:
 
 
 def log_sealed_view(request, plan) -> None:
-    if plan.is_sealed and request.user.is_authenticated:
+    """Log a look at a sealed plan (GET only: an autosave or a form post is not another look)."""
+    if plan.is_sealed and request.method == "GET" and request.user.is_authenticated:
         SealedViewLog.objects.create(plan=plan, user=request.user, path=request.get_full_path()[:300])
 
 

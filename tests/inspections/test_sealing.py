@@ -4,6 +4,8 @@ Checked over every URL of the portal, generated from the URL patterns: no respon
 the targeted village gets holds the plan's name, its inspector's name or its dates.
 """
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -57,6 +59,12 @@ def test_sealed_plan_leaks_nowhere_to_the_village_side_N6_4(client, setup, reque
                 assert secret not in body, f"{url}{query} shows “{secret}” to {persona}"
             checked += 1
     assert checked > 30
+    for name in ("inspections:inspection_list", "inspections:rectification_list"):  # exports, cell by cell
+        from openpyxl import load_workbook
+
+        ws = load_workbook(io.BytesIO(client.get(reverse(name) + "?export=xlsx").content)).active
+        cells = " ".join(str(c.value) for row in ws.iter_rows() for c in row)
+        assert not any(secret in cells for secret in _secrets(setup)), name
     assert not SealedViewLog.objects.exists()  # nothing seen, nothing logged
 
 

@@ -180,3 +180,30 @@ def test_inspection_page_shows_gated_conditions_over_site_facts_N6_4(client, set
     page = client.get(setup.inspection.get_absolute_url()).content.decode()
     assert "达标条件:未全部满足" in page and "缺少数据:发案数不超过0" in page
     assert "未完成整改数等于0" in page
+
+
+def test_new_standard_page_for_staff_only_N6_4(client, setup, town_staff, cadre_a):
+    client.force_login(cadre_a)
+    assert client.get(reverse("inspections:standard_create")).status_code == 403
+    client.force_login(town_staff)
+    assert client.get(reverse("inspections:standard_create")).status_code == 200
+    data = {
+        "campaign": setup.campaign.pk, "site_kind": "enterprise", "name": "新企业标准", "gates": "", "note": "",
+        "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+        "items-0-section": "财务", "items-0-text": "财务制度", "items-0-max_points": "100", "items-0-method": "onsite",
+        "items-0-scoring": "pass_fail", "items-0-deduction_per": "0",
+    }  # fmt: skip
+    assert client.post(reverse("inspections:standard_create"), data).status_code == 302
+    standard = Standard.objects.get(name="新企业标准")
+    assert standard.version == 1 and standard.items.get().max_points == 100
+
+
+def test_autosave_posts_are_not_logged_as_views_N6_4(client, setup):
+    from inspections.models import SealedViewLog
+
+    client.force_login(setup.crew_inspector)
+    url = reverse("inspections:inspection_score", args=[setup.inspection.pk])
+    client.get(url)
+    item = setup.standard.items.first()
+    client.post(url, {f"pass-{item.pk}": "1"}, HTTP_X_AUTOSAVE="1")
+    assert SealedViewLog.objects.filter(user=setup.crew_inspector).count() == 1
