@@ -106,6 +106,8 @@ class InspectionPlan(models.Model):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "结束日期不能早于开始日期。"})
+        if self.campaign_id and self.area_id and not self.area.code.startswith(self.campaign.scope.prefix):
+            raise ValidationError({"area": "检查范围须在创建活动的范围之内。"})
         if (
             self.campaign_id
             and self.starts_on

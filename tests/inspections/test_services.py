@@ -182,3 +182,10 @@ def test_inspector_who_is_a_cadre_is_kept_out_of_own_village_N6_4(world, town_st
     assert plan.crew.get(user=both).home_village == world.village_a
     services.plan_draw(actor=town_staff, plan=plan, n=8, kind=Site.Kind.COMMUNITY, seed=7)
     assert not plan.inspections.filter(inspector=both, site__village=world.village_a).exists()
+
+
+def test_plan_must_lie_inside_its_campaign_N6_4(world, county_staff, setup, inspector):
+    plan = InspectionPlan(campaign=setup.campaign, area=world.town_y, name="越界计划", starts_on=setup.plan.starts_on,
+                          ends_on=setup.plan.ends_on)  # fmt: skip
+    with pytest.raises(ValidationError, match="创建活动的范围"):
+        services.plan_create(actor=county_staff, plan=plan, crew=[(user_with_role(Role.INSPECTOR, area=world.county), None)])
