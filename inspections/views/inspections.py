@@ -74,9 +74,12 @@ class InspectionDetailView(InspectionMixin, DetailView):
             and user_has_role_perm(user, "inspections.review_inspection")
             and InspectionPlan.objects.editable_by(user).filter(pk=inspection.plan_id).exists()
         )
+        # The village side sees the result only: not who inspected, the review thread or its dates.
+        insider = InspectionPlan.objects.visible_to(user).filter(pk=inspection.plan_id).exists()
         return super().get_context_data(
-            rows=self.rows(inspection), comments=inspection.comments.select_related("author"),
-            history=inspection.history.select_related("history_user").order_by("-history_date")[:20],
+            rows=self.rows(inspection), insider=insider,
+            comments=inspection.comments.select_related("author") if insider else [],
+            history=inspection.history.select_related("history_user").order_by("-history_date")[:20] if insider else [],
             may_score=inspection.is_editable and inspection.inspector_id == user.pk
             and inspection.plan.status != InspectionPlan.Status.PUBLISHED,
             may_review=may_review, review_form=ReturnForm(),

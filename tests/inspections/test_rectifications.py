@@ -82,3 +82,11 @@ def test_facts_provider_counts_open_rectifications_and_leaves_hooks_N6_4(world):
     facts = site_facts(site, TODAY - datetime.timedelta(days=30), TODAY)
     assert facts.open_rectifications == 1
     assert facts.victim_cases is None and facts.concentrated_events is None  # hooks for incidents / activities
+
+
+def test_daily_task_escalates_overdue_N6_4(world):
+    from inspections.tasks import escalate_overdue_rectifications
+
+    late = rectification_in(world.village_a, deadline=TODAY - datetime.timedelta(days=3))
+    assert escalate_overdue_rectifications.delay().get() == 1
+    assert Rectification.objects.get(pk=late.pk).escalated_at is not None

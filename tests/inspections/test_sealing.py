@@ -110,5 +110,6 @@ def test_after_publication_the_village_sees_the_result_only_N6_4(client, setup, 
     assert client.get(setup.plan.get_absolute_url()).status_code == 404  # the plan itself stays the office's
     page = client.get(setup.inspection.get_absolute_url())
     assert page.status_code == 200 and "81.25" in page.content.decode()
+    assert SECRET_INSPECTOR not in page.content.decode() and "审核记录" not in page.content.decode()
     assert 'data-testid="published-results">1<' in client.get(reverse("inspections:home_panel")).content.decode()
     assert "81.25" in client.get(reverse("inspections:site_panel", args=[setup.inspection.site_id])).content.decode()

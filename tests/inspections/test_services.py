@@ -187,5 +187,6 @@ def test_inspector_who_is_a_cadre_is_kept_out_of_own_village_N6_4(world, town_st
 def test_plan_must_lie_inside_its_campaign_N6_4(world, county_staff, setup, inspector):
     plan = InspectionPlan(campaign=setup.campaign, area=world.town_y, name="越界计划", starts_on=setup.plan.starts_on,
                           ends_on=setup.plan.ends_on)  # fmt: skip
+    county_inspector = user_with_role(Role.INSPECTOR, area=world.county, username="county_inspector")
     with pytest.raises(ValidationError, match="创建活动的范围"):
-        services.plan_create(actor=county_staff, plan=plan, crew=[(user_with_role(Role.INSPECTOR, area=world.county), None)])
+        services.plan_create(actor=county_staff, plan=plan, crew=[(county_inspector, None)])
