@@ -21,7 +21,7 @@ def insider_q(user, *, area_code: str, plan: str) -> Q:
     """Q over a model reaching the plan's area by `area_code` and the plan by `plan` ("" for the plan itself)."""
     scope = user_scope(user, SEALED_PERM)
     if scope.everything:
-        return Q()
+        return Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
     q = scope.q(area_code=area_code)
     if getattr(user, "is_authenticated", False):
         mine = PlanInspector.objects.filter(user=user).values("plan")

@@ -113,3 +113,11 @@ def test_after_publication_the_village_sees_the_result_only_N6_4(client, setup, 
     assert SECRET_INSPECTOR not in page.content.decode() and "审核记录" not in page.content.decode()
     assert 'data-testid="published-results">1<' in client.get(reverse("inspections:home_panel")).content.decode()
     assert "81.25" in client.get(reverse("inspections:site_panel", args=[setup.inspection.site_id])).content.decode()
+
+
+def test_superuser_sees_sealed_plans_and_unpublished_inspections_N6_4(setup):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    assert InspectionPlan.objects.visible_to(admin).filter(pk=setup.plan.pk).exists()
+    assert Inspection.objects.visible_to(admin).filter(pk=setup.inspection.pk).exists()
