@@ -54,3 +54,9 @@ RECTIFICATION_COLUMNS = [
     ("状态", lambda r: r.get_status_display()), ("整改情况", lambda r: r.response),
     ("恢复分值", lambda r: float(r.points_restored)),
 ]  # fmt: skip
+PLAN_COLUMNS = [
+    ("计划名称", lambda p: p.name), ("方式", lambda p: p.get_kind_display()), ("检查范围", lambda p: p.area.name),
+    ("开始日期", lambda p: _date(p.starts_on)), ("结束日期", lambda p: _date(p.ends_on)),
+    ("状态", lambda p: p.get_status_display()), ("检查对象数", lambda p: p.n_targets),
+    ("抽签种子", lambda p: str(p.draw_seed or "")), ("候选清单摘要", lambda p: p.draw_hash),
+]  # fmt: skip

@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from sites.scope import user_has_role_perm
 from sites.services import require_perm
 
+from ..exports import PLAN_COLUMNS, XlsxExportMixin
 from ..filters import PlanFilter
 from ..forms import AddSiteForm, DrawForm, PlanForm
 from ..models import InspectionPlan
@@ -17,7 +18,8 @@ from ..services import plan_add_site, plan_create, plan_draw, plan_publish, plan
 from .common import NoStoreMixin, log_sealed_view, querystring
 
 
-class PlanListView(NoStoreMixin, FilterView):
+class PlanListView(NoStoreMixin, XlsxExportMixin, FilterView):
+    export_columns, export_name = PLAN_COLUMNS, "plans"
     filterset_class = PlanFilter
     paginate_by = 25
     template_name = "inspections/plan_list.html"
