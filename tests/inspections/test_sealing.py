@@ -59,7 +59,8 @@ def test_sealed_plan_leaks_nowhere_to_the_village_side_N6_4(client, setup, reque
                 assert secret not in body, f"{url}{query} shows “{secret}” to {persona}"
             checked += 1
     assert checked > 30
-    for name in ("inspections:inspection_list", "inspections:rectification_list", "inspections:plan_list"):  # exports, cell by cell
+    exports = ("inspections:inspection_list", "inspections:rectification_list", "inspections:plan_list")
+    for name in exports:  # exports, cell by cell
         from openpyxl import load_workbook
 
         ws = load_workbook(io.BytesIO(client.get(reverse(name) + "?export=xlsx").content)).active
