@@ -207,3 +207,14 @@ def test_autosave_posts_are_not_logged_as_views_N6_4(client, setup):
     item = setup.standard.items.first()
     client.post(url, {f"pass-{item.pk}": "1"}, HTTP_X_AUTOSAVE="1")
     assert SealedViewLog.objects.filter(user=setup.crew_inspector).count() == 1
+
+
+def test_bad_gate_is_refused_in_chinese_N6_4(client, setup, town_staff):
+    standard = Standard.objects.create(campaign=setup.campaign, site_kind="enterprise", name="企业评分表")
+    client.force_login(town_staff)
+    data = {
+        "name": "企业评分表", "gates": '{"all": [{"fact": "nope", "op": "<=", "value": 0}]}', "note": "",
+        "items-TOTAL_FORMS": "0", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0", "items-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    response = client.post(reverse("inspections:standard_update", args=[standard.pk]), data)
+    assert response.status_code == 200 and "未知的数据项:nope" in response.content.decode()
