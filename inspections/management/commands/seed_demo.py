@@ -1,7 +1,9 @@
 """`manage.py seed_demo`: the Hui'an county demo, app by app in import order; running it twice changes nothing."""
+
 from django.core.management.base import BaseCommand
 
 from campaigns import demo as campaigns_demo
+from inspections import demo as inspections_demo
 from sites import demo as sites_demo
 
 
@@ -11,6 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = sites_demo.seed()
         campaigns_demo.seed()
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD))
+        inspections_demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD)
+        )
         for username, role, name in logins:
             self.stdout.write(f"  {username:<20} {role:<10} {name}")

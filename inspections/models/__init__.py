@@ -1,0 +1,12 @@
+"""Models of the inspections app; one module per family, re-exported here."""
+
+from .inspection import Evidence, Inspection, InspectionQuerySet, ItemScore, ReviewComment
+from .plan import InspectionPlan, PlanInspector, PlanQuerySet, SealedViewLog
+from .rectification import Rectification, RectificationQuerySet
+from .standard import Standard, StandardItem, StandardQuerySet
+
+__all__ = [
+    "Evidence", "Inspection", "InspectionQuerySet", "ItemScore", "ReviewComment",
+    "InspectionPlan", "PlanInspector", "PlanQuerySet", "SealedViewLog",
+    "Rectification", "RectificationQuerySet", "Standard", "StandardItem", "StandardQuerySet",
+]  # fmt: skip

@@ -1,0 +1,63 @@
+"""Standards: save, replace the item list, copy as a new version. A frozen version never changes."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import Standard, StandardItem
+from .common import require_area_perm
+
+
+def _check(actor, standard: Standard, perm: str) -> None:
+    require_area_perm(actor, perm, standard.campaign.scope)
+
+
+@transaction.atomic
+def standard_save(*, actor, standard: Standard) -> Standard:
+    """Create or update a standard's header (name, kind, gates). Frozen versions refuse changes."""
+    _check(actor, standard, "inspections.change_standard" if standard.pk else "inspections.add_standard")
+    if standard.pk and Standard.objects.get(pk=standard.pk).is_frozen:
+        raise ValidationError("该版本已有提交的检查结果,已冻结;请“另存为新版本”后再修改。")
+    if not standard.pk:
+        latest = Standard.objects.current_for(standard.campaign, standard.site_kind)
+        standard.version = (latest.version + 1) if latest else 1
+    standard.full_clean()
+    standard.save()
+    return standard
+
+
+@transaction.atomic
+def standard_set_items(*, actor, standard: Standard, items: list[StandardItem]) -> list[StandardItem]:
+    """Replace the whole item list of a standard (all or nothing)."""
+    _check(actor, standard, "inspections.change_standard")
+    if standard.is_frozen:
+        raise ValidationError("该版本已有提交的检查结果,已冻结;请“另存为新版本”后再修改。")
+    errors = []
+    for n, item in enumerate(items, start=1):
+        item.standard = standard
+        item.order = n
+        try:
+            item.full_clean(exclude=["standard"])
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                label = StandardItem._meta.get_field(field).verbose_name if field != "__all__" else "本行"
+                errors += [f"第{n}项「{label}」:{m}" for m in msgs]
+    if errors:
+        raise ValidationError(errors)
+    standard.items.all().delete()
+    return StandardItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def standard_copy_as_new_version(*, actor, standard: Standard) -> Standard:
+    _check(actor, standard, "inspections.add_standard")
+    items = list(standard.items.all())
+    new = Standard(
+        campaign=standard.campaign, site_kind=standard.site_kind, name=standard.name,
+        gates=standard.gates, note=standard.note, is_demo=standard.is_demo,
+    )  # fmt: skip
+    new = standard_save(actor=actor, standard=new)
+    for item in items:
+        item.pk = None
+        item.standard = new
+    StandardItem.objects.bulk_create(items)
+    return new
