@@ -1,6 +1,7 @@
 """API of the sites app: areas (read) and creation sites (read, create, update through `site_save`)."""
 import django_filters
 from rest_framework import serializers
+from rest_framework.validators import UniqueTogetherValidator
 
 from wuzha.api import ScopedPrimaryKeyRelatedField, ScopedReadOnlyViewSet, ScopedWriteViewSet, ServiceModelSerializer
 
@@ -48,6 +49,12 @@ class SiteSerializer(ServiceModelSerializer):
             "new_hires_this_year", "latitude", "longitude", "is_active", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["is_active", "created_at", "updated_at"]
+        extra_kwargs = {"latitude": {"min_value": -90, "max_value": 90}, "longitude": {"min_value": -180, "max_value": 180}}
+        validators = [
+            UniqueTogetherValidator(
+                queryset=Site.objects.all(), fields=["village", "name"], message="该村/社区已有同名的创建单位。"
+            )
+        ]
 
 
 class SiteFilter(django_filters.FilterSet):

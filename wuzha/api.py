@@ -5,6 +5,7 @@ An app adds endpoints in its own `<app>/api.py` (a serializer and a viewset subc
 `model`) and one `router.register(...)` line in `wuzha/api_urls.py`. Scope never lives here: the
 viewsets fetch rows only through `Model.objects.visible_to(user)` / `editable_by(user)`.
 """
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -13,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 
 from .api_policy import (  # noqa: F401 (re-exported: the API's public names live here)
     ApiTokenAuthentication,
@@ -110,6 +112,16 @@ class MaskedField(serializers.Field):
         return mask_value(value, self.kind)
 
 
+def validation_detail(exc: DjangoValidationError) -> dict:
+    """A Django ValidationError as DRF's error body: model-wide errors under `non_field_errors`."""
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    detail = dict(exc.message_dict)
+    if NON_FIELD_ERRORS in detail:
+        detail.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(detail.pop(NON_FIELD_ERRORS))
+    return detail
+
+
 class ServiceModelSerializer(serializers.ModelSerializer):
     """Writes through the app's service `<entity>_<verb>(*, actor, <entity>=instance)`, never `.save()`.
 
@@ -125,8 +137,7 @@ class ServiceModelSerializer(serializers.ModelSerializer):
         try:
             return type(self).service(actor=self.context["request"].user, **{name: instance})
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError(detail) from exc
+            raise serializers.ValidationError(validation_detail(exc)) from exc
 
     def create(self, validated_data):
         return self._run_service(self.Meta.model(**validated_data))

@@ -127,8 +127,9 @@ class TokenRateThrottle(SimpleRateThrottle):
 
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
+        from .api import validation_detail
+
+        exc = exceptions.ValidationError(validation_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该记录,或它不在您的辖区内。")
     elif isinstance(exc, DjangoPermissionDenied):

@@ -148,3 +148,23 @@ def test_create_without_the_role_right_is_403(api, world, inspector, basename, v
         assert api.post(reverse(f"api:{basename}-list"), {}, format="json").status_code in (403, 405)
         return
     assert api.post(reverse(f"api:{basename}-list"), {"name": "x"}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("basename,viewset", ROUTES, ids=IDS)
+def test_list_queries_do_not_grow_with_rows(api, world, town_staff, basename, viewset):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AreaFactory
+
+    counts = []
+    for size in (1, 12):
+        api.force_authenticate(type(town_staff).objects.get(pk=town_staff.pk))  # fresh: no cached grants
+        for n in range(size):
+            village = AreaFactory.village(world.town_x, 300 + size + n, name=f"加测村{size}-{n}")
+            REGISTRY[viewset.model](village)
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(reverse(f"api:{basename}-list"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6, f"{basename}: {counts} queries"

@@ -110,3 +110,23 @@ def test_session_writes_need_csrf(world, cadre_a):
     assert client.get(reverse("api:site-list")).status_code == 200
     response = client.post(reverse("api:site-list"), {**NEW_SITE, "village": world.village_a.pk}, format="json")
     assert response.status_code == 403
+
+
+def test_model_wide_and_unique_errors_read_well(api, world, cadre_a):
+    api.force_authenticate(cadre_a)
+    url = reverse("api:site-list")
+    twice = api.post(url, {**NEW_SITE, "name": "甲村幸福小区", "village": world.village_a.pk}, format="json")
+    assert twice.json() == {"non_field_errors": ["该村/社区已有同名的创建单位。"]}
+    far = api.post(url, {**NEW_SITE, "latitude": "95", "village": world.village_a.pk}, format="json")
+    assert far.status_code == 400 and "90" in far.json()["latitude"][0]
+
+
+def test_service_errors_without_a_field_come_back_as_non_field_errors():
+    from django.core.exceptions import ValidationError
+
+    from wuzha.api import validation_detail
+
+    assert validation_detail(ValidationError("整体错误")) == {"non_field_errors": ["整体错误"]}
+    assert validation_detail(ValidationError({"__all__": ["约束"], "name": ["名称"]})) == {
+        "non_field_errors": ["约束"], "name": ["名称"]
+    }
