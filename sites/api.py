@@ -49,7 +49,10 @@ class SiteSerializer(ServiceModelSerializer):
             "new_hires_this_year", "latitude", "longitude", "is_active", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["is_active", "created_at", "updated_at"]
-        extra_kwargs = {"latitude": {"min_value": -90, "max_value": 90}, "longitude": {"min_value": -180, "max_value": 180}}
+        extra_kwargs = {
+            "latitude": {"min_value": -90, "max_value": 90},
+            "longitude": {"min_value": -180, "max_value": 180},
+        }
         validators = [
             UniqueTogetherValidator(
                 queryset=Site.objects.all(), fields=["village", "name"], message="该村/社区已有同名的创建单位。"

@@ -13,10 +13,14 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("sites", SiteViewSet, basename="site")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 
+# The schema and its readers are public documentation: no login, no per-caller throttle.
+DOCS = {"throttle_classes": []}
+
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"), name="redoc"),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1", **DOCS), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", **DOCS), name="swagger"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html", **DOCS),
+         name="redoc"),  # fmt: skip
     path("", include(router.urls)),
 ]
