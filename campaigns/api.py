@@ -1,4 +1,5 @@
 """API of the campaigns app: campaigns (read)."""
+import django_filters
 from rest_framework import serializers
 
 from sites.models import Site
@@ -19,10 +20,18 @@ class CampaignSerializer(serializers.ModelSerializer):
                   "site_kinds", "status", "created_at"]  # fmt: skip
 
 
+class CampaignFilter(django_filters.FilterSet):
+    scope = django_filters.NumberFilter(label="范围(行政区划)ID", field_name="scope_id")
+
+    class Meta:
+        model = Campaign
+        fields = ["status", "scope"]
+
+
 class CampaignViewSet(ScopedReadOnlyViewSet):
     """创建活动:名称、周期、考核日期、范围及参与的单位类型。"""
 
     model = Campaign
     serializer_class = CampaignSerializer
-    filterset_fields = ["status", "scope"]
+    filterset_class = CampaignFilter
     select_related = ("scope",)

@@ -20,6 +20,9 @@ class AreaFilter(django_filters.FilterSet):
         label="区划代码前缀(如 350521101 表示该镇及其下各村)", field_name="code", lookup_expr="startswith", max_length=12
     )
 
+    # Plain ids, not model choices: a filter must not tell which ids exist outside the caller's scope.
+    parent = django_filters.NumberFilter(label="上级区划 ID", field_name="parent_id")
+
     class Meta:
         model = Area
         fields = ["level", "parent"]
@@ -66,6 +69,8 @@ class SiteFilter(django_filters.FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(label="只列此时间之后更新过的单位", field_name="updated_at",
                                                      lookup_expr="gte")  # fmt: skip
+
+    village = django_filters.NumberFilter(label="所属村/社区 ID", field_name="village_id")
 
     class Meta:
         model = Site

@@ -130,3 +130,12 @@ def test_service_errors_without_a_field_come_back_as_non_field_errors():
     assert validation_detail(ValidationError({"__all__": ["约束"], "name": ["名称"]})) == {
         "non_field_errors": ["约束"], "name": ["名称"]
     }
+
+
+def test_id_filters_do_not_reveal_ids_outside_the_scope(api, world, cadre_a):
+    api.force_authenticate(cadre_a)
+    url = reverse("api:site-list")
+    outside = api.get(url, {"village": world.village_c.pk})
+    missing = api.get(url, {"village": 10**9})
+    assert outside.status_code == missing.status_code == 200
+    assert outside.json()["results"] == missing.json()["results"] == []
