@@ -131,9 +131,10 @@ class ServiceModelSerializer(serializers.ModelSerializer):
     """
 
     service = None
+    service_kwarg: str | None = None  # the service's keyword for the instance; default: the model name
 
     def _run_service(self, instance):
-        name = instance._meta.model_name
+        name = self.service_kwarg or instance._meta.model_name
         try:
             return type(self).service(actor=self.context["request"].user, **{name: instance})
         except DjangoValidationError as exc:
@@ -179,7 +180,6 @@ class ScopedViewSetMixin:
         if self.prefetch_related:
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
-
 
     def narrow(self, queryset):
         """Hook to narrow the scoped rows further (e.g. published results only); never to widen them.
