@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Area, Membership, Site
+from .models import ApiToken, Area, Membership, Site
 
 
 @admin.register(Area)
@@ -28,3 +28,17 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "area__name", "site__name"]
     list_select_related = ["user", "area", "site"]
     autocomplete_fields = ["user", "area", "site"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Keys are never shown (only their SHA-256 is stored); create tokens on the “API 令牌” page."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["prefix", "hashed_key", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -19,6 +19,8 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("inspections/", include("inspections.urls")),
+    path("accounts/api-tokens/", include("sites.api_token_urls")),
+    path("api/v1/", include("wuzha.api_urls")),
     path("admin/", admin.site.urls),
 ]
 
