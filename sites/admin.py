@@ -28,3 +28,4 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "area__name", "site__name"]
     list_select_related = ["user", "area", "site"]
     autocomplete_fields = ["user", "area", "site"]
+from . import admin_records  # noqa: E402,F401  (key persons, premises, incidents)
