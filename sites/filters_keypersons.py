@@ -22,8 +22,18 @@ class ScopedVillageFilterSet(django_filters.FilterSet):
         style_filter_form(self.form)
 
 
+PII_RE = re.compile(r"\d{17}[\dXx]|\d{15}|1\d{10}")
+
+
+class NoEchoTextInput(django_filters.widgets.forms.TextInput):
+    """A search box that never echoes a typed ID number or phone back into the page."""
+
+    def format_value(self, value):
+        return "" if value and PII_RE.fullmatch("".join(str(value).split())) else super().format_value(value)
+
+
 class KeyPersonFilter(ScopedVillageFilterSet):
-    q = django_filters.CharFilter(label="姓名/完整身份证号/手机号", method="search")
+    q = django_filters.CharFilter(label="姓名", method="search", widget=NoEchoTextInput)
     category = django_filters.ChoiceFilter(label="类别", choices=KeyPerson.Category.choices, empty_label="全部类别")
     status = django_filters.ChoiceFilter(label="状态", choices=KeyPerson.Status.choices, empty_label="全部状态")
     risk_level = django_filters.ChoiceFilter(label="风险", choices=KeyPerson.Risk.choices, empty_label="全部风险")
@@ -40,7 +50,7 @@ class KeyPersonFilter(ScopedVillageFilterSet):
         value = "".join(value.split())
         if not value:
             return queryset
-        if re.fullmatch(r"\d{17}[\dXx]|1\d{10}", value):
+        if PII_RE.fullmatch(value):
             digest = keyed_hash(value)
             return queryset.filter(Q(id_number_hash=digest) | Q(phone_hash=digest))
         return queryset.filter(name__icontains=value)

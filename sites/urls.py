@@ -16,6 +16,7 @@ kp = views_keypersons
 urlpatterns += [
     path("keypersons/", kp.KeyPersonListView.as_view(), name="keyperson_list"),
     path("keypersons/new/", kp.KeyPersonCreateView.as_view(), name="keyperson_create"),
+    path("keypersons/lookup/", kp.KeyPersonLookupView.as_view(), name="keyperson_lookup"),
     path("keypersons/export/", kp.KeyPersonExportView.as_view(), name="keyperson_export"),
     path("keypersons/<int:pk>/", kp.KeyPersonDetailView.as_view(), name="keyperson_detail"),
     path("keypersons/<int:pk>/edit/", kp.KeyPersonUpdateView.as_view(), name="keyperson_update"),

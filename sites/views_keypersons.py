@@ -4,14 +4,19 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
-from .filters_keypersons import AbroadFilter, KeyPersonFilter
+from .filters_keypersons import PII_RE, AbroadFilter, KeyPersonFilter
 from .forms_keypersons import AbroadCaseForm, AttemptForm, KeyPersonForm, MeasureForm, ReasonForm, RelativeForm
+from wuzha.lib.crypto import keyed_hash
+
 from .models import AbroadCase, AccessLog, KeyPerson
 from .scope import user_has_role_perm
 from .services_keypersons import (
@@ -49,11 +54,23 @@ class KeyPersonListView(PagedFilterView):
     filterset_class = KeyPersonFilter
     template_name = "sites/keyperson_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # A full number typed into the name box: swap it for its keyed hash, so that no link on the
+        # page (pagination, export) and no later URL carries it.
+        value = "".join(request.GET.get("q", "").split())
+        if PII_RE.fullmatch(value):
+            query = request.GET.copy()
+            query.pop("q")
+            query["h"] = keyed_hash(value)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return (
-            KeyPerson.objects.visible_to(self.request.user).current()
-            .select_related("village", "cadre").order_by("village__code", "name")
-        )  # fmt: skip
+        persons = KeyPerson.objects.visible_to(self.request.user).current()
+        digest = self.request.GET.get("h", "")
+        if digest:  # exact lookup by keyed hash (see KeyPersonLookupView)
+            persons = persons.filter(Q(id_number_hash=digest) | Q(phone_hash=digest))
+        return persons.select_related("village", "cadre").order_by("village__code", "name")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -62,6 +79,18 @@ class KeyPersonListView(PagedFilterView):
             may_export=self.request.user.has_perm("sites.export_keyperson"),
             **kwargs,
         )
+
+
+class KeyPersonLookupView(RolePermRequiredMixin, View):
+    """Exact search by a full ID number or phone, sent by POST so the number never appears in a URL
+    (and so in no server log): answers with a redirect to the list filtered by the keyed hash."""
+
+    def post(self, request):
+        value = "".join(request.POST.get("number", "").split())
+        if not PII_RE.fullmatch(value):
+            messages.error(request, "请输入完整的 18 位身份证号或 11 位手机号。")
+            return redirect("sites:keyperson_list")
+        return redirect(f"{reverse('sites:keyperson_list')}?h={keyed_hash(value)}")
 
 
 class KeyPersonDetailView(RolePermRequiredMixin, DetailView):
