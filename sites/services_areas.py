@@ -57,16 +57,18 @@ def sweep_set_visits(*, actor, sweep: Sweep, visits: dict[int, tuple[str, int, i
     if set(visits) - set(units):
         raise ValidationError("有房间不属于本次扫楼的场所。")
     existing = {v.unit_id: v for v in UnitVisit.objects.filter(sweep=sweep, unit_id__in=list(visits))}
+    cleared = [existing[uid].pk for uid, value in visits.items() if value is None and uid in existing]
+    new, changed = [], []
     for unit_id, value in visits.items():
-        visit = existing.get(unit_id)
         if value is None:
-            if visit:
-                visit.delete()
             continue
-        visit = visit or UnitVisit(sweep=sweep, unit=units[unit_id])
+        visit = existing.get(unit_id) or UnitVisit(sweep=sweep, unit=units[unit_id])
         visit.status, visit.residents_seen, visit.app_installed = value
-        visit.full_clean()
-        visit.save()
+        visit.clean_fields(exclude=["sweep", "unit"])  # one row per unit is guaranteed by the dict keys
+        (changed if visit.pk else new).append(visit)
+    UnitVisit.objects.filter(pk__in=cleared).delete()
+    UnitVisit.objects.bulk_create(new)
+    UnitVisit.objects.bulk_update(changed, ["status", "residents_seen", "app_installed"])
     return UnitVisit.objects.filter(sweep=sweep).count()
 
 

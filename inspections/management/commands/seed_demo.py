@@ -2,6 +2,7 @@
 from django.core.management.base import BaseCommand
 
 from sites import demo as sites_demo
+from sites import demo_records as sites_demo_records
 
 
 class Command(BaseCommand):
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = sites_demo.seed()
+        sites_demo_records.seed()  # key persons, premises, sweeps, incidents (issue 4)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD))
         for username, role, name in logins:
             self.stdout.write(f"  {username:<20} {role:<10} {name}")
