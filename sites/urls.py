@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_areas, views_incidents, views_keypersons
+from . import views, views_abroad, views_areas, views_incidents, views_keypersons, views_pii
 
 app_name = "sites"
 urlpatterns = [
@@ -16,20 +16,20 @@ kp = views_keypersons
 urlpatterns += [
     path("keypersons/", kp.KeyPersonListView.as_view(), name="keyperson_list"),
     path("keypersons/new/", kp.KeyPersonCreateView.as_view(), name="keyperson_create"),
-    path("keypersons/lookup/", kp.KeyPersonLookupView.as_view(), name="keyperson_lookup"),
-    path("keypersons/export/", kp.KeyPersonExportView.as_view(), name="keyperson_export"),
+    path("keypersons/lookup/", views_pii.KeyPersonLookupView.as_view(), name="keyperson_lookup"),
+    path("keypersons/export/", views_pii.KeyPersonExportView.as_view(), name="keyperson_export"),
     path("keypersons/<int:pk>/", kp.KeyPersonDetailView.as_view(), name="keyperson_detail"),
     path("keypersons/<int:pk>/edit/", kp.KeyPersonUpdateView.as_view(), name="keyperson_update"),
-    path("keypersons/<int:pk>/full/", kp.KeyPersonFullView.as_view(), name="keyperson_full"),
+    path("keypersons/<int:pk>/full/", views_pii.KeyPersonFullView.as_view(), name="keyperson_full"),
     path("keypersons/<int:pk>/close/", kp.KeyPersonCloseView.as_view(), name="keyperson_close"),
     path("keypersons/<int:pk>/annul/", kp.KeyPersonAnnulView.as_view(), name="keyperson_annul"),
     path("keypersons/<int:pk>/relatives/new/", kp.RelativeCreateView.as_view(), name="relative_create"),
     path("keypersons/<int:pk>/measures/new/", kp.MeasureCreateView.as_view(), name="measure_create"),
-    path("keypersons/<int:pk>/abroad/", kp.AbroadCaseEditView.as_view(), name="abroad_edit"),
-    path("abroad/", kp.AbroadListView.as_view(), name="abroad_list"),
-    path("abroad/<int:pk>/attempts/new/", kp.AttemptCreateView.as_view(), name="attempt_create"),
+    path("keypersons/<int:pk>/abroad/", views_abroad.AbroadCaseEditView.as_view(), name="abroad_edit"),
+    path("abroad/", views_abroad.AbroadListView.as_view(), name="abroad_list"),
+    path("abroad/<int:pk>/attempts/new/", views_abroad.AttemptCreateView.as_view(), name="attempt_create"),
     path("keypersons/home-panel/", kp.HomePanelView.as_view(), name="keyperson_home_panel"),
-    path("access-log/", kp.AccessLogListView.as_view(), name="accesslog_list"),
+    path("access-log/", views_pii.AccessLogListView.as_view(), name="accesslog_list"),
 ]
 
 ar = views_areas

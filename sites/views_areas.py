@@ -15,7 +15,7 @@ from .services_areas import (
     coverage_by_premises, coverage_of, finding_record, premises_save, rectification_save, revisit_units,
     sweep_record, sweep_set_visits, units_with_status,
 )  # fmt: skip
-from .views_keypersons import PagedFilterView, RolePermRequiredMixin
+from .views_common import PagedFilterView, RolePermRequiredMixin
 
 
 class PremisesListView(PagedFilterView):

@@ -10,7 +10,7 @@ from .forms_keypersons import ReasonForm
 from .models import Incident, Premises, Site
 from .scope import user_has_role_perm
 from .services_areas import coverage_of, incident_annul, incident_save
-from .views_keypersons import PagedFilterView, RolePermRequiredMixin
+from .views_common import PagedFilterView, RolePermRequiredMixin
 
 
 class IncidentListView(PagedFilterView):

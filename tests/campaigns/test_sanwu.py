@@ -8,9 +8,9 @@ from django.urls import reverse
 from campaigns.models import Campaign, SanwuOverride
 from campaigns.sanwu_services import sanwu_for_sites, sanwu_override_confirm, sanwu_override_request
 from sites.models import Incident
+from sites.roles import Role
 from tests.factories import SiteFactory, user_with_role
 from tests.sites.factories import IncidentFactory
-from sites.roles import Role
 
 
 @pytest.fixture

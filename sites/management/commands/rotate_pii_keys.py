@@ -7,9 +7,8 @@ running it again is harmless. The keyed hashes do not change (they use WUZHA_PII
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from wuzha.lib.crypto import EncryptedCharField, TOKEN_PREFIX, rotate
-
 from sites.models import KeyPerson, Premises, Relative
+from wuzha.lib.crypto import TOKEN_PREFIX, EncryptedCharField, rotate
 
 MODELS = (KeyPerson, Relative, Premises)
 
