@@ -12,7 +12,7 @@ from wuzha.lib.crypto import keyed_hash
 
 from .filters_keypersons import PII_RE, KeyPersonFilter
 from .forms_keypersons import KeyPersonForm, MeasureForm, ReasonForm, RelativeForm
-from .models import AbroadCase, KeyPerson
+from .models import AbroadCase, KeyPerson, Measure
 from .scope import user_has_role_perm
 from .services_keypersons import (
     keyperson_annul, keyperson_close, keyperson_duplicates, keyperson_save, measure_record, relative_save,
@@ -172,7 +172,8 @@ class MeasureCreateView(PersonActionView):
     title = "记录管控措施"
 
     def get_initial(self):
-        return {"done_on": timezone.localdate(), "next_due_on": timezone.localdate() + dt.timedelta(days=30)}
+        today = timezone.localdate()
+        return {"kind": Measure.Kind.VISIT, "done_on": today, "next_due_on": today + dt.timedelta(days=30)}
 
     def act(self, form):
         form.instance.person, form.instance.done_by = self.get_person(), self.request.user
