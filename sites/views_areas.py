@@ -15,7 +15,7 @@ from .services_areas import (
     coverage_by_premises, coverage_of, finding_record, premises_save, rectification_save, revisit_units,
     sweep_record, sweep_set_visits, units_with_status,
 )  # fmt: skip
-from .views_common import PagedFilterView, RolePermRequiredMixin
+from .views_common import PagedFilterView, RolePermRequiredMixin, SensitivePostMixin
 
 
 class PremisesListView(PagedFilterView):
@@ -58,7 +58,7 @@ class PremisesDetailView(RolePermRequiredMixin, DetailView):
         )
 
 
-class PremisesFormMixin(RolePermRequiredMixin):
+class PremisesFormMixin(SensitivePostMixin, RolePermRequiredMixin):
     model = Premises
     form_class = PremisesForm
     template_name = "sites/simple_form.html"

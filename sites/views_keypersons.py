@@ -17,7 +17,7 @@ from .scope import user_has_role_perm
 from .services_keypersons import (
     keyperson_annul, keyperson_close, keyperson_duplicates, keyperson_save, measure_record, relative_save,
 )  # fmt: skip
-from .views_common import PagedFilterView, RolePermRequiredMixin
+from .views_common import PagedFilterView, RolePermRequiredMixin, SensitivePostMixin
 
 
 class KeyPersonListView(PagedFilterView):
@@ -73,7 +73,7 @@ class KeyPersonDetailView(RolePermRequiredMixin, DetailView):
         )
 
 
-class KeyPersonFormMixin(RolePermRequiredMixin):
+class KeyPersonFormMixin(SensitivePostMixin, RolePermRequiredMixin):
     model = KeyPerson
     form_class = KeyPersonForm
     template_name = "sites/simple_form.html"
@@ -157,7 +157,7 @@ class KeyPersonAnnulView(KeyPersonCloseView):
         messages.success(self.request, "档案已作废。")
 
 
-class RelativeCreateView(PersonActionView):
+class RelativeCreateView(SensitivePostMixin, PersonActionView):
     form_class = RelativeForm
     title = "添加亲属"
 

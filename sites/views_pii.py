@@ -16,10 +16,10 @@ from .filters_keypersons import PII_RE, KeyPersonFilter
 from .forms_keypersons import ReasonForm
 from .models import AccessLog, KeyPerson
 from .services_keypersons import EXPORT_HEADER, keyperson_export, pii_full_view
-from .views_common import RolePermRequiredMixin, client_ip
+from .views_common import RolePermRequiredMixin, SensitivePostMixin, client_ip
 
 
-class KeyPersonLookupView(RolePermRequiredMixin, View):
+class KeyPersonLookupView(SensitivePostMixin, RolePermRequiredMixin, View):
     """Exact search by a full ID number or phone, sent by POST so the number never appears in a URL
     (and so in no server log): answers with a redirect to the list filtered by the keyed hash."""
 

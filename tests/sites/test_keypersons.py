@@ -270,3 +270,28 @@ def test_keyperson_list_query_count_is_bounded(login, town_staff, world, django_
         assert client.get(reverse("sites:abroad_list")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("sites:keyperson_home_panel")).status_code == 200
+
+
+def test_error_reports_hide_the_id_and_phone_fields(rf, cadre_a):
+    from django.views.debug import SafeExceptionReporterFilter
+
+    from sites.views_keypersons import KeyPersonCreateView
+
+    request = rf.post("/", {"id_number": "11010519491231002X", "phone": "13912345678", "name": "某"})
+    request.user = cadre_a
+    try:
+        KeyPersonCreateView.as_view()(request)
+    except Exception:  # noqa: BLE001 — only the decorator's mark on the request matters here
+        pass
+    cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert cleaned["id_number"] != "11010519491231002X" and cleaned["phone"] != "13912345678"
+    assert cleaned["name"] == "某"
+
+
+def test_access_log_takes_the_client_ip_from_the_configured_proxy_header(login, cadre_a, world, settings):
+    settings.WUZHA_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    person = KeyPersonFactory(village=world.village_a)
+    client = login(grant_full_view(cadre_a))
+    client.post(reverse("sites:keyperson_full", args=[person.pk]), {"reason": "核对身份信息"},
+                HTTP_X_REAL_IP="203.0.113.9", REMOTE_ADDR="127.0.0.1")  # fmt: skip
+    assert AccessLog.objects.get().ip == "203.0.113.9"

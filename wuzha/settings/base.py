@@ -31,6 +31,9 @@ if not WUZHA_PII_KEYS or not WUZHA_PII_HASH_KEY:
     # DEBUG only: a fixed development key, so `make run` needs no setup. Never used in production.
     WUZHA_PII_KEYS = WUZHA_PII_KEYS or ["J9BPxaC-eMXqZfWffTCERwg0puwJTDsKAl-tpjocyzs="]
     WUZHA_PII_HASH_KEY = WUZHA_PII_HASH_KEY or "dev-only-pii-hash-key"  # noqa: S105 (DEBUG only)
+# Behind a reverse proxy, the request header holding the client's address for the access log
+# (e.g. HTTP_X_REAL_IP, set by nginx with `proxy_set_header X-Real-IP $remote_addr`); empty: REMOTE_ADDR.
+WUZHA_CLIENT_IP_HEADER = env.str("WUZHA_CLIENT_IP_HEADER", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
