@@ -87,11 +87,19 @@ class RelativeForm(forms.ModelForm):
 
     class Meta:
         model = Relative
-        fields = ["name", "relation", "phone"]
+        fields = ["name", "relation"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["phone"].help_text = f"当前:{self.instance.masked_phone or '未填写'}。留空表示不修改。"
         self.helper = form_helper("name", "relation", "phone")
+
+    def _post_clean(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone or not self.instance.pk:
+            self.instance.phone = phone
+        super()._post_clean()
 
 
 class MeasureForm(forms.ModelForm):

@@ -24,6 +24,7 @@ urlpatterns += [
     path("keypersons/<int:pk>/close/", kp.KeyPersonCloseView.as_view(), name="keyperson_close"),
     path("keypersons/<int:pk>/annul/", kp.KeyPersonAnnulView.as_view(), name="keyperson_annul"),
     path("keypersons/<int:pk>/relatives/new/", kp.RelativeCreateView.as_view(), name="relative_create"),
+    path("relatives/<int:pk>/edit/", kp.RelativeUpdateView.as_view(), name="relative_update"),
     path("keypersons/<int:pk>/measures/new/", kp.MeasureCreateView.as_view(), name="measure_create"),
     path("keypersons/<int:pk>/abroad/", views_abroad.AbroadCaseEditView.as_view(), name="abroad_edit"),
     path("abroad/", views_abroad.AbroadListView.as_view(), name="abroad_list"),

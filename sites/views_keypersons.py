@@ -12,7 +12,7 @@ from wuzha.lib.crypto import keyed_hash
 
 from .filters_keypersons import PII_RE, KeyPersonFilter
 from .forms_keypersons import KeyPersonForm, MeasureForm, ReasonForm, RelativeForm
-from .models import AbroadCase, KeyPerson, Measure
+from .models import AbroadCase, KeyPerson, Measure, Relative
 from .scope import user_has_role_perm
 from .services_keypersons import (
     keyperson_annul, keyperson_close, keyperson_duplicates, keyperson_save, measure_record, relative_save,
@@ -165,6 +165,31 @@ class RelativeCreateView(SensitivePostMixin, PersonActionView):
         form.instance.person = self.get_person()
         relative_save(actor=self.request.user, relative=form.instance)
         messages.success(self.request, "已添加亲属。")
+
+
+class RelativeUpdateView(SensitivePostMixin, RolePermRequiredMixin, UpdateView):
+    """Correct a relative; a blank phone keeps the stored one (it is never put back into the form)."""
+
+    model = Relative
+    form_class = RelativeForm
+    template_name = "sites/simple_form.html"
+
+    def get_queryset(self):
+        return Relative.objects.editable_by(self.request.user).filter(person__annulled_at__isnull=True).select_related(
+            "person"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"修改亲属:{self.object.name}", person=self.object.person, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            relative_save(actor=self.request.user, relative=form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "已保存亲属信息。")
+        return redirect(form.instance.person.get_absolute_url())
 
 
 class MeasureCreateView(PersonActionView):

@@ -295,3 +295,14 @@ def test_access_log_takes_the_client_ip_from_the_configured_proxy_header(login, 
     client.post(reverse("sites:keyperson_full", args=[person.pk]), {"reason": "核对身份信息"},
                 HTTP_X_REAL_IP="203.0.113.9", REMOTE_ADDR="127.0.0.1")  # fmt: skip
     assert AccessLog.objects.get().ip == "203.0.113.9"
+
+
+def test_relative_is_corrected_without_showing_the_phone(login, cadre_a, world):
+    relative = RelativeFactory(person=KeyPersonFactory(village=world.village_a), phone="13711112222")
+    client = login(cadre_a)
+    url = reverse("sites:relative_update", args=[relative.pk])
+    body = client.get(url).content.decode()
+    assert "13711112222" not in body and "137****2222" in body
+    client.post(url, {"name": "改名", "relation": "配偶", "phone": ""})
+    relative.refresh_from_db()
+    assert (relative.name, relative.relation, relative.phone) == ("改名", "配偶", "13711112222")

@@ -24,13 +24,14 @@ ids = st.builds(
 phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 
 
-def pages(person, case, premises):
+def pages(person, case, premises, relative):
     pk = person.pk
     gets = [reverse("home"), reverse("sites:keyperson_list"), reverse("sites:keyperson_list") + "?overdue=true",
             reverse("sites:keyperson_home_panel"), person.get_absolute_url(),
             reverse("sites:keyperson_update", args=[pk]), reverse("sites:keyperson_full", args=[pk]),
             reverse("sites:keyperson_close", args=[pk]), reverse("sites:keyperson_annul", args=[pk]),
-            reverse("sites:relative_create", args=[pk]), reverse("sites:measure_create", args=[pk]),
+            reverse("sites:relative_create", args=[pk]), reverse("sites:relative_update", args=[relative.pk]),
+            reverse("sites:measure_create", args=[pk]),
             reverse("sites:abroad_edit", args=[pk]), reverse("sites:attempt_create", args=[case.pk]),
             reverse("sites:abroad_list"), reverse("sites:keyperson_export"),
             premises.get_absolute_url(), reverse("sites:premises_list"),
@@ -67,7 +68,7 @@ def test_no_page_or_export_shows_id_digits_7_to_14_N4_2(
                            household_address="甲村", category="abroad", cadre=cadre_a, is_demo=True)  # fmt: skip
         person.gender = "male" if int(number[16]) % 2 else "female"
         person.save()
-        RelativeFactory(person=person, phone=relative_phone)
+        relative = RelativeFactory(person=person, phone=relative_phone)
         MeasureFactory(person=person, next_due_on=dt.date.today() - dt.timedelta(days=1), done_on=dt.date(2020, 1, 1))
         KeyPerson.objects.filter(pk=person.pk).update(next_followup_on=dt.date(2020, 1, 2))
         case = AbroadCaseFactory(person=person)
@@ -75,7 +76,7 @@ def test_no_page_or_export_shows_id_digits_7_to_14_N4_2(
         secrets = [phone, relative_phone]
         for user in (cadre_a, town_staff):
             client.force_login(type(user).objects.get(pk=user.pk))
-            urls = pages(person, case, premises)
+            urls = pages(person, case, premises, relative)
             if user is town_staff:  # staff read the access log; they lack the full-view right (403 there)
                 urls.append(reverse("sites:accesslog_list"))
                 urls.remove(reverse("sites:keyperson_full", args=[person.pk]))
