@@ -1,6 +1,7 @@
 """URLs of the 三无 pages (namespace `sanwu`), included from wuzha/urls.py."""
 from django.urls import path
 
+from . import sanwu_admin  # noqa: F401  (registers SanwuOverride in the admin)
 from . import sanwu_views as v
 
 app_name = "sanwu"

@@ -133,3 +133,12 @@ def test_sanwu_and_incident_lists_query_count_is_bounded(login, town_staff, worl
         assert client.get(reverse("sanwu:status_list"), {"page": 2 if rows > 50 else 1}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("sites:incident_list")).status_code == 200
+
+
+def test_override_admin_is_read_only(admin_client, world, campaign, town_staff):
+    IncidentFactory(site=world.site_a)
+    override = sanwu_override_request(actor=town_staff, campaign=campaign, site=world.site_a, holds=True,
+                                      reason="经派出所核查,该案与本单位无关,系登记错误。")  # fmt: skip
+    assert admin_client.get(reverse("admin:campaigns_sanwuoverride_changelist")).status_code == 200
+    admin_client.post(reverse("admin:campaigns_sanwuoverride_delete", args=[override.pk]), {"post": "yes"})
+    assert SanwuOverride.objects.filter(pk=override.pk).exists()
