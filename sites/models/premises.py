@@ -159,6 +159,11 @@ class UnitVisit(models.Model):
         return f"{self.unit} {self.get_status_display()}"
 
 
+def validate_photo_size(file) -> None:
+    if file and file.size > 10 * 1024 * 1024:
+        raise ValidationError("照片不能超过 10 MB,请压缩后再上传。")
+
+
 class FindingQuerySet(ScopedQuerySet):
     scope_area_code = "sweep__village__code"
 
@@ -179,7 +184,8 @@ class Finding(models.Model):
     resolved = models.BooleanField("已处置", default=False)
     photo = models.FileField(
         "照片", upload_to="sweeps/%Y/%m/", blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"], "照片须为 jpg、png 或 webp 格式。")],
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"], "照片须为 jpg、png 或 webp 格式。"),
+                    validate_photo_size],
     )  # fmt: skip
 
     objects = FindingQuerySet.as_manager()

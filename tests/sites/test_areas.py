@@ -130,3 +130,26 @@ def test_area_lists_query_count_is_bounded(login, town_staff, world, django_asse
         with django_assert_max_num_queries(12):
             assert client.get(reverse(f"sites:{name}")).status_code == 200, name
     assert Unit.objects.count() == rows
+
+
+def test_finding_keeps_a_photo_N5_3(login, cadre_a, world, building):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sites.models import Finding
+
+    premises, u = building
+    sweep = SweepFactory(village=world.village_a, created_by=cadre_a)
+    sweep.premises.add(premises)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+           b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")  # fmt: skip
+    client = login(cadre_a)
+    url = reverse("sites:finding_create", args=[sweep.pk])
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    body = client.post(url, {"premises": premises.pk, "kind": "group_rent", "description": "群租", "photo": bad}).content.decode()
+    assert "jpg、png 或 webp" in body and not Finding.objects.exists()
+    photo = SimpleUploadedFile("room.png", png, content_type="image/png")
+    client.post(url, {"premises": premises.pk, "unit": u["101"].pk, "kind": "group_rent", "description": "群租 12 人",
+                      "photo": photo})  # fmt: skip
+    finding = Finding.objects.get()
+    assert finding.photo.name.endswith(".png") and finding.photo.size == len(png)
+    assert finding.photo.url in client.get(sweep.get_absolute_url()).content.decode()
