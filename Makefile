@@ -37,6 +37,7 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev debs
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=wuzha.settings.prod SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-but-long-enough-for-django ALLOWED_HOSTS=wuzha.example.cn \
+	  WUZHA_PII_KEYS=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') WUZHA_PII_HASH_KEY=check-deploy-hash-key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) -m pytest $(PYTEST_ARGS)
 

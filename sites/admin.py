@@ -42,3 +42,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from . import admin_records  # noqa: E402,F401  (key persons, premises, incidents)

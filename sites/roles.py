@@ -22,6 +22,23 @@ SITES_ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.INSPECTOR: {"sites.view_site", "sites.view_area"},
 }
 
+def _crud(*models: str, actions=("view", "add", "change")) -> set[str]:
+    return {f"sites.{a}_{m}" for m in models for a in actions}
+
+
+# Key persons, premises, sweeps and incidents (issue 4). Inspectors and liaisons get none of them.
+# "sites.view_full_pii" (the audited full view of ID numbers and phones) is given to NO role by default:
+# a superuser grants it to named people (user permissions in the admin), see README "Personal data".
+_KEY_PERSON_MODELS = ("keyperson", "relative", "measure", "abroadcase", "persuasionattempt")
+_AREA_MODELS = ("premises", "unit", "sweep", "unitvisit", "finding", "rectification")
+SITES_ROLE_PERMISSIONS[Role.STAFF] |= (
+    _crud(*_KEY_PERSON_MODELS, *_AREA_MODELS, "incident")
+    | {"sites.export_keyperson", "sites.view_accesslog"}
+)
+SITES_ROLE_PERMISSIONS[Role.CADRE] |= (
+    _crud(*_KEY_PERSON_MODELS, *_AREA_MODELS) | {"sites.view_incident", "sites.export_keyperson"}
+)
+
 
 def group_name(role: str) -> str:
     return f"角色:{Role(role).label}"

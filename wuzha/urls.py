@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("sites/", include("sites.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("sanwu/", include("campaigns.sanwu_urls")),
     path("inspections/", include("inspections.urls")),
     path("accounts/api-tokens/", include("sites.api_token_urls")),
     path("api/v1/", include("wuzha.api_urls")),

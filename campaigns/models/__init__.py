@@ -4,6 +4,7 @@ from .campaign import Campaign, CampaignQuerySet, CampaignStatusChange
 from .duties import EnterpriseVisit, SchoolDuty, VillageDuty
 from .enrolment import Enrolment, EnrolmentChange
 from .survey import SurveyResponse
+from .sanwu import SanwuOverride  # noqa: F401  (三无 overrides)
 
 __all__ = [
     "Activity", "ActivityPhoto", "ActivityQuerySet", "Campaign", "CampaignQuerySet", "CampaignStatusChange",

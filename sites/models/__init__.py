@@ -1,5 +1,15 @@
 """Models of the sites app; one module per family, re-exported here."""
+from .abroad import AbroadCase, PersuasionAttempt
+from .accesslog import AccessLog
+from .api_tokens import ApiToken
+from .incidents import Incident
+from .keypersons import KeyPerson, Measure, Relative
+from .premises import Finding, Premises, Rectification, Sweep, Unit, UnitVisit
 from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
 
-__all__ = ["AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "Area", "AreaQuerySet", "Membership", "Site", "SiteQuerySet"]
-from .api_tokens import ApiToken  # noqa: E402,F401 (re-export; API tokens, issue 11)
+
+__all__ = [
+    "AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "AbroadCase", "AccessLog", "ApiToken", "Area", "AreaQuerySet",
+    "Finding", "Incident", "KeyPerson", "Measure", "Membership", "PersuasionAttempt", "Premises", "Rectification",
+    "Relative", "Site", "SiteQuerySet", "Sweep", "Unit", "UnitVisit",
+]  # fmt: skip

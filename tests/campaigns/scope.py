@@ -1,7 +1,9 @@
 """Scope-crawl registry of the campaigns app (see tests/scope_registry.py)."""
-from campaigns.models import Activity, Campaign, Enrolment, EnterpriseVisit, VillageDuty
+import datetime as dt
+
+from campaigns.models import Activity, Campaign, Enrolment, EnterpriseVisit, SanwuOverride, VillageDuty
 from sites.models import Site
-from tests.factories import SiteFactory
+from tests.factories import SiteFactory, UserFactory
 
 from .factories import ActivityFactory, CampaignFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
 
@@ -19,7 +21,20 @@ def _enrolment(village):
     return EnrolmentFactory(campaign=CampaignFactory(scope=village.parent), site=site)
 
 
+def _override(village):
+    campaign, _ = Campaign.objects.get_or_create(
+        scope=village.parent.parent, name="无诈创建 2021—2022",
+        defaults={"starts_on": dt.date(2021, 11, 17), "ends_on": dt.date(2022, 3, 31),
+                  "assessment_on": dt.date(2022, 3, 31), "status": Campaign.Status.RUNNING},
+    )  # fmt: skip
+    return SanwuOverride.objects.create(
+        campaign=campaign, site=SiteFactory(village=village), holds=True, reason="核查后认定该案与本单位无关。",
+        requested_by=UserFactory(),
+    )  # fmt: skip
+
+
 OBJECT_IN_VILLAGE = {
+    SanwuOverride: _override,
     Campaign: _campaign,
     Enrolment: _enrolment,
     Activity: lambda village: ActivityFactory(

@@ -1,7 +1,12 @@
 """Scope-crawl registry of the sites app (see tests/scope_registry.py)."""
-from sites.models import ApiToken, Area, Site
+from sites.models import AbroadCase, ApiToken, Area, Incident, KeyPerson, Premises, Rectification, Relative, Site, Sweep
 from sites.roles import Role
 from tests.factories import SiteFactory, user_with_role
+
+from .factories import (
+    AbroadCaseFactory, IncidentFactory, KeyPersonFactory, PremisesFactory, RectificationFactory, RelativeFactory,
+    SweepFactory,
+)  # fmt: skip
 
 OBJECT_IN_VILLAGE = {
     Site: lambda village: SiteFactory(village=village, name=f"{village.name}的单位"),
@@ -10,5 +15,12 @@ OBJECT_IN_VILLAGE = {
         user=user_with_role(Role.CADRE, area=village, username=f"cadre_{village.code}"),
         name="对接", prefix="abcd1234", hashed_key=f"{village.code:0>64}",
     ),
+    KeyPerson: lambda village: KeyPersonFactory(village=village, name=f"{village.name}的人"),
+    Relative: lambda village: RelativeFactory(person=KeyPersonFactory(village=village)),
+    AbroadCase: lambda village: AbroadCaseFactory(person=KeyPersonFactory(village=village)),
+    Premises: lambda village: PremisesFactory(village=village),
+    Sweep: lambda village: SweepFactory(village=village),
+    Rectification: lambda village: RectificationFactory(village=village),
+    Incident: lambda village: IncidentFactory(site=SiteFactory(village=village)),
 }
 PUBLIC_URL_NAMES: set[str] = {"login"}

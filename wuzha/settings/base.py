@@ -19,6 +19,21 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY 未设置:DEBUG 关闭时必须通过环境变量提供 SECRET_KEY。")
     SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105 (DEBUG only)
+# Personal data (ID numbers, phones) is encrypted with these Fernet keys, newest first; the keyed hash
+# for exact search uses its own key. Neither is SECRET_KEY. See README "Personal data".
+WUZHA_PII_KEYS = env.list("WUZHA_PII_KEYS", default=[])
+WUZHA_PII_HASH_KEY = env.str("WUZHA_PII_HASH_KEY", default="")
+if not WUZHA_PII_KEYS or not WUZHA_PII_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "WUZHA_PII_KEYS / WUZHA_PII_HASH_KEY 未设置:DEBUG 关闭时必须通过环境变量提供个人信息加密密钥。"
+        )
+    # DEBUG only: a fixed development key, so `make run` needs no setup. Never used in production.
+    WUZHA_PII_KEYS = WUZHA_PII_KEYS or ["J9BPxaC-eMXqZfWffTCERwg0puwJTDsKAl-tpjocyzs="]
+    WUZHA_PII_HASH_KEY = WUZHA_PII_HASH_KEY or "dev-only-pii-hash-key"  # noqa: S105 (DEBUG only)
+# Behind a reverse proxy, the request header holding the client's address for the access log
+# (e.g. HTTP_X_REAL_IP, set by nginx with `proxy_set_header X-Real-IP $remote_addr`); empty: REMOTE_ADDR.
+WUZHA_CLIENT_IP_HEADER = env.str("WUZHA_CLIENT_IP_HEADER", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -3,6 +3,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+os.environ.setdefault("WUZHA_PII_KEYS", "EsAiGx_GWRzCOkvtz1zzLI6M-h0z6t11HYqN9WoORls=")
+os.environ.setdefault("WUZHA_PII_HASH_KEY", "test-only-pii-hash-key")
 
 from .base import *  # noqa: E402,F401,F403
 from .base import STORAGES
