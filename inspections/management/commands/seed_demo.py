@@ -1,6 +1,7 @@
 """`manage.py seed_demo`: the Hui'an county demo, app by app in import order; running it twice changes nothing."""
 from django.core.management.base import BaseCommand
 
+from sites import audit
 from sites import demo as sites_demo
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         logins = sites_demo.seed()
+        audit.demo_accounts_flag(username for username, *_ in logins)  # refused in production (issue 9)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD))
         for username, role, name in logins:
             self.stdout.write(f"  {username:<20} {role:<10} {name}")
