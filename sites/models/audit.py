@@ -88,6 +88,10 @@ class UserSession(models.Model):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class HistoryQuerySet(HistoricalQuerySet, AppendOnlyQuerySet):
+    time_field = "history_date"
+
+
 class AuditedHistory(AppendOnlyModel):
     """Extra columns of every history table (django-simple-history `bases`): the request id.
 
@@ -96,12 +100,10 @@ class AuditedHistory(AppendOnlyModel):
 
     request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
 
+    objects = HistoryQuerySet.as_manager()
+
     class Meta:
         abstract = True
-
-
-class HistoryQuerySet(HistoricalQuerySet, AppendOnlyQuerySet):
-    time_field = "history_date"
 
 
 _HISTORY_MODELS: list = []

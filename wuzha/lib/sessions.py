@@ -34,6 +34,7 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             expired = self.expired(request.session)
             if expired:
+                request._wuzha_logout_kind, request._wuzha_logout_detail = "timeout", expired
                 logout(request)  # flushes the session and sends user_logged_out (audited)
                 messages.info(request, expired)
                 return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
