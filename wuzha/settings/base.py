@@ -88,6 +88,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept-alive connection that the database dropped is detected and replaced before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,8 +159,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# How long Redis keeps a delivered-but-unacknowledged task before giving it to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# How long Redis keeps a delivered-but-unacknowledged task (its worker died) before giving it to
+# another worker; longer than the longest task. JSON in the environment (the fault tests shorten it).
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600})
 CELERY_IMPORTS = ["sites.audit_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-daily": {"task": "sites.audit_tasks.audit_purge_task", "schedule": 24 * 60 * 60},
