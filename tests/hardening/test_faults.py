@@ -102,7 +102,7 @@ def test_worker_killed_mid_task_is_redelivered_and_completes_once(tmp_path):
     db = WorkerDB(tmp_path)
     token, queue = uuid.uuid4().hex, f"fault-{uuid.uuid4().hex[:8]}"
     db.execute("INSERT INTO fault_job (token, attempts, state) VALUES (?, 0, 'queued')", (token,))
-    producer = Celery("fault-producer", broker=BROKER)
+    producer = Celery("fault-producer", broker=BROKER, set_as_current=False)  # leave the project app current
     producer.conf.update(task_serializer="json", broker_transport_options={"visibility_timeout": VISIBILITY},
                          broker_connection_retry_on_startup=True)  # fmt: skip
     log_path = tmp_path / "workers.log"
@@ -129,6 +129,7 @@ def test_worker_killed_mid_task_is_redelivered_and_completes_once(tmp_path):
     finally:
         for worker in workers:
             stop(worker)
+        producer.close()
         db.drop()
 
 
