@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from .audit import user_sessions_end, user_unlock
-from .models import AuthEvent, UserSession
+from .models import AuthEvent, TotpDevice, UserSession
 from .models.audit import tracked_history_models
 
 
@@ -36,6 +36,21 @@ class UserSessionAdmin(ReadOnlyAdmin):
     list_filter = ["created_at"]
     search_fields = ["user__username", "ip"]
     list_select_related = ["user"]
+
+
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(admin.ModelAdmin):
+    """Staff remove a lost authenticator (the user enrols again); the secret is never shown."""
+
+    list_display = ["user", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 for _history in tracked_history_models():

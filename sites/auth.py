@@ -47,6 +47,14 @@ class PortalLoginView(LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        from .totp import needs_second_step, start_pending_login
+
+        user = form.get_user()
+        if needs_second_step(user):
+            return start_pending_login(self.request, user, self.get_success_url())
+        return super().form_valid(form)
+
 
 class PortalPasswordChangeView(PasswordChangeView):
     """Other sessions end (see sites.audit); this one continues under its new key."""

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sites.auth import AdminLoginForm, PortalLoginView, PortalPasswordChangeView
+from sites.totp import TotpSetupView, TotpVerifyView
 from sites.views import HomeView
 
 admin.site.site_header = "无诈创建 · 管理后台"
@@ -15,6 +16,8 @@ admin.site.login_form = AdminLoginForm  # the admin login refuses demo accounts 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/2fa/", TotpVerifyView.as_view(), name="totp_verify"),
+    path("accounts/2fa/setup/", TotpSetupView.as_view(), name="totp_setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -41,6 +41,7 @@ class AuthEvent(AppendOnlyModel):
         DEMO_REFUSED = "demo_refused", "拒绝演示账号"
         PASSWORD_CHANGED = "password_changed", "修改密码"
         DEACTIVATED = "deactivated", "停用账号"
+        TOTP_ENROLLED = "totp_enrolled", "绑定动态口令"
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)
@@ -136,3 +137,19 @@ def _stamp_request_id(sender, history_instance, **kwargs):
 
 
 track(Area, Site, Membership)
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP authenticator (second factor); required for staff when WUZHA_REQUIRE_2FA_FOR_STAFF is on."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+                                related_name="totp_device")  # fmt: skip
+    secret = models.CharField("密钥", max_length=64)
+    created_at = models.DateTimeField("绑定时间", auto_now_add=True)
+    last_step = models.BigIntegerField("最近使用的时间片", default=0)  # a code is accepted once only
+
+    class Meta:
+        verbose_name = verbose_name_plural = "动态口令设备"
+
+    def __str__(self):
+        return f"{self.user} 的动态口令"

@@ -122,6 +122,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Seeded demo accounts share one published password: refused unless DEBUG or explicitly allowed.
 WUZHA_ALLOW_DEMO_LOGINS = env.bool("WUZHA_ALLOW_DEMO_LOGINS", default=DEBUG)
 WUZHA_DEMO_GROUP = "演示账号"
+# Second factor (TOTP): anyone may enrol; staff (is_staff or the 综治办 role) must when this is on.
+WUZHA_REQUIRE_2FA_FOR_STAFF = env.bool("WUZHA_REQUIRE_2FA_FOR_STAFF", default=False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
