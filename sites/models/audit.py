@@ -11,6 +11,7 @@ service saves. Each change keeps the full row after the change (before = the pre
 made it (`history_user`), when (`history_date`) and the request id of the web request.
 """
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.dispatch import receiver
 from simple_history import register
@@ -110,13 +111,15 @@ class AuditedHistory(AppendOnlyModel):
 _HISTORY_MODELS: list = []
 
 
-def track(*models_) -> None:
-    """Keep the history of these models in append-only tables of their own app."""
+def track(*models_, app: str | None = None, exclude: tuple[str, ...] = ()) -> None:
+    """Keep the history of these models in append-only tables of their own app (or `app`)."""
     for model in models_:
         if "history" in model.__dict__:
             continue
         register(model, bases=[AuditedHistory], historical_queryset=HistoryQuerySet,
-                 app=model._meta.app_label)  # fmt: skip
+                 app=app or model._meta.app_label, excluded_fields=list(exclude),
+                 verbose_name=f"{model._meta.verbose_name}变更记录",
+                 verbose_name_plural=f"{model._meta.verbose_name}变更记录")  # fmt: skip
         _HISTORY_MODELS.append(model.history.model)
 
 
@@ -137,6 +140,8 @@ def _stamp_request_id(sender, history_instance, **kwargs):
 
 
 track(Area, Site, Membership)
+# Accounts too (who was made staff, deactivated, renamed), never their password hashes.
+track(get_user_model(), app="sites", exclude=("password", "last_login"))
 
 
 class TotpDevice(models.Model):

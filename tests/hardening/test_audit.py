@@ -227,3 +227,14 @@ def test_deleting_a_user_keeps_their_audit_rows(login, cadre_a, world):
     cadre_a.delete()
     assert AuthEvent.objects.filter(username="cadre_a", user=None).exists()
     assert world.site_a.history.filter(history_user=None, history_type="~").count() >= 1
+
+
+def test_account_changes_have_history_without_password_hashes(db):
+    user = UserFactory(username="history_user")
+    user.is_staff = True
+    user.set_password("Another-Long-Pass-2026")
+    user.save()
+    rows = list(user.history.order_by("history_date"))
+    assert [r.history_type for r in rows][-1] == "~" and rows[-1].is_staff and not rows[0].is_staff
+    field_names = {f.name for f in type(rows[0])._meta.fields}
+    assert "password" not in field_names and "last_login" not in field_names
