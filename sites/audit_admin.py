@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from .audit import user_sessions_end, user_unlock
-from .models import AuthEvent, TotpDevice, UserSession
+from .models import AuthEvent, TaskOutbox, TotpDevice, UserSession
 from .models.audit import tracked_history_models
 
 
@@ -36,6 +36,13 @@ class UserSessionAdmin(ReadOnlyAdmin):
     list_filter = ["created_at"]
     search_fields = ["user__username", "ip"]
     list_select_related = ["user"]
+
+
+@admin.register(TaskOutbox)
+class TaskOutboxAdmin(ReadOnlyAdmin):
+    list_display = ["task", "created_at", "attempts", "last_error"]
+    list_filter = ["task"]
+    search_fields = ["task", "last_error"]
 
 
 @admin.register(TotpDevice)

@@ -8,3 +8,11 @@ from .audit import audit_purge
 def audit_purge_task() -> dict:
     """Delete audit rows older than the retention. Idempotent: a rerun finds nothing more to delete."""
     return audit_purge()
+
+
+@shared_task(acks_late=True)
+def outbox_flush_task() -> int:
+    """Send tasks kept while the broker was down (runs every minute from beat)."""
+    from .outbox import outbox_flush
+
+    return outbox_flush()

@@ -2,4 +2,4 @@
 from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
 
 __all__ = ["AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "Area", "AreaQuerySet", "Membership", "Site", "SiteQuerySet"]
-from .audit import AuthEvent, TotpDevice, UserSession, record_reason, track  # noqa: E402,F401  (audit trail, issue 9)
+from .audit import AuthEvent, TaskOutbox, TotpDevice, UserSession, record_reason, track  # noqa: E402,F401  (audit trail, issue 9)

@@ -158,3 +158,21 @@ class TotpDevice(models.Model):
 
     def __str__(self):
         return f"{self.user} 的动态口令"
+
+
+class TaskOutbox(models.Model):
+    """A background task that could not reach the broker (Redis down): kept here, sent later, never lost."""
+
+    task = models.CharField("任务", max_length=200)
+    args = models.JSONField("参数", default=list)
+    kwargs = models.JSONField("命名参数", default=dict)
+    created_at = models.DateTimeField("产生时间", auto_now_add=True)
+    attempts = models.PositiveIntegerField("发送次数", default=1)
+    last_error = models.CharField("最近错误", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待发送任务"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task} #{self.pk}"

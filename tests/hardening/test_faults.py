@@ -184,3 +184,86 @@ def test_database_failure_in_a_request_gives_a_clean_page(client, world, cadre_a
     body = response.content.decode()
     assert "系统暂时无法完成" in body and "Traceback" not in body
     assert not Site.objects.filter(name="请求中断线小区").exists()
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test stops and starts again."""
+
+    def __init__(self, tmp_path):
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.dir, self.proc = tmp_path, None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        wait_for(self.ping, 10, "Redis 启动")
+
+    def ping(self):
+        import redis
+
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=1).ping()
+        except redis.exceptions.ConnectionError:
+            return False
+
+    def queue_length(self, queue="celery"):
+        import redis
+
+        return redis.Redis.from_url(self.url).llen(queue)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """Point the project's Celery app at a private Redis (not eager) for this test only."""
+    from wuzha.celery import app
+
+    server = PrivateRedis(tmp_path)
+    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "broker_connection_timeout")}
+    app.conf.update(broker_url=server.url, task_always_eager=False, broker_connection_timeout=1)
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield server
+    finally:
+        server.stop()
+        app.conf.update(saved)
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_redis_down_keeps_tasks_and_pages_then_sends_each_once(client, world, cadre_a, broker,
+                                                              django_capture_on_commit_callbacks):  # fmt: skip
+    from sites.models import TaskOutbox
+    from sites.outbox import outbox_flush, task_enqueue
+    from sites.tasks import site_census
+
+    assert not broker.ping()  # Redis is down
+    client.force_login(cadre_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        task_enqueue(site_census, world.town_x.pk)
+        task_enqueue(site_census, world.village_a.pk)
+    assert list(TaskOutbox.objects.values_list("task", "args")) == [
+        ("sites.tasks.site_census", [world.town_x.pk]), ("sites.tasks.site_census", [world.village_a.pk]),
+    ]
+    assert client.get("/").status_code == 200 and client.get("/sites/").status_code == 200  # pages keep working
+    assert outbox_flush() == 0 and TaskOutbox.objects.get(args=[world.town_x.pk]).attempts == 2  # still down
+    broker.start()
+    assert outbox_flush() == 2 and not TaskOutbox.objects.exists()
+    assert outbox_flush() == 0
+    assert broker.queue_length() == 2  # each task reached the queue exactly once
+    with django_capture_on_commit_callbacks(execute=True):
+        task_enqueue(site_census, world.town_y.pk)  # with Redis up it goes straight to the queue
+    assert broker.queue_length() == 3 and not TaskOutbox.objects.exists()
