@@ -3,6 +3,7 @@
 Signal receivers (connected in SitesConfig.ready via `connect()`) turn Django's and django-axes'
 login signals into `AuthEvent` rows; everything else goes through the `<entity>_<verb>` services.
 """
+import ipaddress
 from datetime import timedelta
 from importlib import import_module
 
@@ -37,10 +38,15 @@ def auth_event_record(*, kind: str, request=None, user=None, username: str = "",
                       success: bool = True, detail: str = "") -> AuthEvent:  # fmt: skip
     """Append one authentication event; the request gives IP, browser and request id."""
     ua = request.headers.get("User-Agent", "")[:200] if request is not None else ""
+    ip = client_ip(request)
+    try:
+        ipaddress.ip_address(ip or "")
+    except ValueError:
+        ip = None  # never let an odd proxy header break a login
     event = AuthEvent(
         kind=kind, success=success, user=user, actor=actor, detail=detail[:200],
         username=(username or (user.get_username() if user is not None else ""))[:150],
-        ip=client_ip(request), user_agent=ua, request_id=get_request_id(),
+        ip=ip, user_agent=ua, request_id=get_request_id(),
     )  # fmt: skip
     event.full_clean()
     event.save()
@@ -150,6 +156,8 @@ def _on_lockout(sender, request, username, ip_address, **kwargs):
 
 def _before_user_save(sender, instance, update_fields=None, **kwargs):
     instance._wuzha_was = None
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        instance.skip_history_when_saving = True  # a login is an AuthEvent, not a change of the account
     if instance._state.adding or instance.pk is None:
         return
     if update_fields is not None and not {"password", "is_active"} & set(update_fields):
@@ -158,6 +166,7 @@ def _before_user_save(sender, instance, update_fields=None, **kwargs):
 
 
 def _after_user_save(sender, instance, created, **kwargs):
+    instance.__dict__.pop("skip_history_when_saving", None)
     was = getattr(instance, "_wuzha_was", None)
     if not was:
         return

@@ -238,3 +238,23 @@ def test_account_changes_have_history_without_password_hashes(db):
     assert [r.history_type for r in rows][-1] == "~" and rows[-1].is_staff and not rows[0].is_staff
     field_names = {f.name for f in type(rows[0])._meta.fields}
     assert "password" not in field_names and "last_login" not in field_names
+
+
+def test_logins_do_not_add_account_history(client, db):
+    user = UserFactory(username="frequent")
+    rows = user.history.count()
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "frequent", "password": "Test-password-123"})
+        client.post(reverse("logout"))
+    assert user.history.count() == rows
+    assert AuthEvent.objects.filter(kind="login", user=user).count() == 3
+    user.first_name = "改名"
+    user.save()
+    assert user.history.count() == rows + 1
+
+
+def test_odd_client_address_does_not_break_the_record(rf, db):
+    from sites.audit import auth_event_record
+
+    request = rf.get("/", REMOTE_ADDR="unknown")
+    assert auth_event_record(kind="failure", request=request, username="x", success=False).ip is None

@@ -226,22 +226,19 @@ class PrivateRedis:
 
 
 @pytest.fixture
-def broker(tmp_path):
-    """Point the project's Celery app at a private Redis (not eager) for this test only."""
-    from wuzha.celery import app
+def broker(tmp_path, monkeypatch):
+    """A Celery app on a private Redis for the outbox to send through (the project's app is left alone)."""
+    from sites import outbox
 
     server = PrivateRedis(tmp_path)
-    saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager", "broker_connection_timeout")}
-    app.conf.update(broker_url=server.url, task_always_eager=False, broker_connection_timeout=1)
-    app._pool = None
-    app.amqp._producer_pool = None
+    app = Celery("outbox-test", broker=server.url, set_as_current=False)
+    app.conf.update(task_serializer="json", broker_connection_timeout=1, broker_connection_retry_on_startup=False)
+    monkeypatch.setattr(outbox, "broker_app", lambda: app)
     try:
         yield server
     finally:
         server.stop()
-        app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
+        app.close()
 
 
 def test_redis_down_keeps_tasks_and_pages_then_sends_each_once(client, world, cadre_a, broker,
