@@ -25,7 +25,10 @@ from django.db import DatabaseError, connection
 from sites.models import Site
 
 BASE = Path(settings.BASE_DIR)
-BROKER = os.environ.get("WUZHA_FAULT_BROKER_URL") or "redis://127.0.0.1:6379/9"
+# Celery prefers the CELERY_BROKER_URL environment variable over any configured URL, so the fault
+# workers use the same Redis as the run (CI: make test-services) or db 9 when none is set; a queue
+# of their own keeps them apart from the suite's worker.
+BROKER = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/9"
 VISIBILITY = 3  # seconds before Redis hands an unacknowledged task to another worker (production: 1 hour)
 
 
@@ -231,6 +234,7 @@ def broker(tmp_path, monkeypatch):
     from sites import outbox
 
     server = PrivateRedis(tmp_path)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)  # Celery would prefer it to the URL given here
     app = Celery("outbox-test", broker=server.url, set_as_current=False)
     app.conf.update(task_serializer="json", broker_connection_timeout=1, broker_connection_retry_on_startup=False)
     monkeypatch.setattr(outbox, "broker_app", lambda: app)
