@@ -24,7 +24,9 @@ case "$db_url" in
   postgres://*|postgresql://*)
     pg_dump --format=custom --no-owner --no-privileges --dbname="$db_url" --file="$work/db.pgdump" ;;
   sqlite:///*)
-    sqlite3 "${db_url#sqlite:///}" ".backup '$work/db.sqlite3'" ;;
+    source_db=${db_url#sqlite:///}
+    [ -f "$source_db" ] || { echo "backup.sh: 数据库文件不存在:$source_db" >&2; exit 2; }
+    sqlite3 "$source_db" ".backup '$work/db.sqlite3'" ;;
   *) echo "backup.sh: 不支持的 DATABASE_URL:${db_url%%:*}" >&2; exit 2 ;;
 esac
 if [ -d "$media" ]; then
