@@ -14,3 +14,7 @@ class SitesConfig(AppConfig):
         from .roles import SITES_ROLE_PERMISSIONS, role_defaults_installer
 
         post_migrate.connect(role_defaults_installer(SITES_ROLE_PERMISSIONS), sender=self, weak=False)
+
+        from . import audit, audit_admin  # noqa: F401  (audit trail: login signals, user admin actions)
+
+        audit.connect()

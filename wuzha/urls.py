@@ -4,19 +4,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sites.auth import AdminLoginForm, PortalLoginView, PortalPasswordChangeView
+from sites.totp import TotpSetupView, TotpVerifyView
 from sites.views import HomeView
 
 admin.site.site_header = "无诈创建 · 管理后台"
 admin.site.site_title = "无诈创建"
 admin.site.index_title = "数据管理"
+admin.site.login_form = AdminLoginForm  # the admin login refuses demo accounts too (axes guards it as well)
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/2fa/", TotpVerifyView.as_view(), name="totp_verify"),
+    path("accounts/2fa/setup/", TotpSetupView.as_view(), name="totp_setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("sites/", include("sites.urls")),
+    path("audit/", include("sites.audit_urls")),
     path("campaigns/", include("campaigns.urls")),
     path("sanwu/", include("campaigns.sanwu_urls")),
     path("inspections/", include("inspections.urls")),

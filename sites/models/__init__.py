@@ -6,7 +6,7 @@ from .incidents import Incident
 from .keypersons import KeyPerson, Measure, Relative
 from .premises import Finding, Premises, Rectification, Sweep, Unit, UnitVisit
 from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
-
+from .audit import AuthEvent, TaskOutbox, TotpDevice, UserSession, record_reason, track  # noqa: F401  (after tree)
 
 __all__ = [
     "AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "AbroadCase", "AccessLog", "ApiToken", "Area", "AreaQuerySet",

@@ -1,6 +1,8 @@
 // Wuzha page behaviour, loaded on every page (no inline scripts, so a strict CSP can forbid them).
 (function () {
   "use strict";
+  // The CSP forbids inline <style>: htmx's indicator rules live in css/wuzha.css instead.
+  if (window.htmx) window.htmx.config.includeIndicatorStyles = false;
   // Site form: show only the size fields that fit the chosen kind.
   function toggleKindFields() {
     var kind = document.querySelector("select[name=kind]");

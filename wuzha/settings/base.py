@@ -3,6 +3,7 @@
 Every value that differs between machines comes from the environment (or a `.env` file next to
 manage.py); typed helpers fail loudly on a bad value instead of guessing.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -52,13 +53,17 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "axes",
+    "csp",
     "sites.apps.SitesConfig",
     "campaigns.apps.CampaignsConfig",
     "inspections.apps.InspectionsConfig",
 ]
 
 MIDDLEWARE = [
+    "wuzha.lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,9 +72,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wuzha.lib.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "wuzha.lib.http.NoStoreForUsersMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wuzha.urls"
@@ -94,6 +103,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept-alive connection that the database dropped is detected and replaced before a request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -102,6 +113,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 first: new and re-hashed passwords use it; the others only read old hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses locked-out usernames and IPs before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "sites.auth.DemoAwareModelBackend",
+]
+# Lockout (MLPS 2.0 身份鉴别): the 5th failure locks the username, and separately the IP, for 30 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts 30 minutes from the 5th failure; attempts during the lock do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+# Seeded demo accounts share one published password: refused unless DEBUG or explicitly allowed.
+WUZHA_ALLOW_DEMO_LOGINS = env.bool("WUZHA_ALLOW_DEMO_LOGINS", default=DEBUG)
+WUZHA_DEMO_GROUP = "演示账号"
+# Second factor (TOTP): anyone may enrol; staff (is_staff or the 综治办 role) must when this is on.
+WUZHA_REQUIRE_2FA_FOR_STAFF = env.bool("WUZHA_REQUIRE_2FA_FOR_STAFF", default=False)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -138,6 +176,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long Redis keeps a delivered-but-unacknowledged task (its worker died) before giving it to
+# another worker; longer than the longest task. JSON in the environment (the fault tests shorten it).
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600})
+CELERY_IMPORTS = ["sites.audit_tasks"]
+CELERY_BEAT_SCHEDULE = {
+    "audit-purge-daily": {"task": "sites.audit_tasks.audit_purge_task", "schedule": 24 * 60 * 60},
+    "outbox-flush": {"task": "sites.audit_tasks.outbox_flush_task", "schedule": 60},
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 4  # a page that queues a task never waits long for an unreachable broker
 
 CACHES = {
     "default": (
@@ -147,21 +194,57 @@ CACHES = {
     )
 }
 
+# Sessions (MLPS 2.0): 30 minutes idle, 8 hours at most after login, enforced server-side by
+# wuzha.lib.sessions.SessionTimeoutMiddleware; the cookie dies with the browser.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+WUZHA_SESSION_IDLE_SECONDS = env.int("WUZHA_SESSION_IDLE_SECONDS", default=30 * 60)
+WUZHA_SESSION_ABSOLUTE_SECONDS = env.int("WUZHA_SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy: everything from our own origin, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Audit trail (MLPS 2.0 安全审计): kept at least 180 days; the purge job removes only older rows.
+WUZHA_AUDIT_RETENTION_DAYS = env.int("WUZHA_AUDIT_RETENTION_DAYS", default=180)
+if WUZHA_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("WUZHA_AUDIT_RETENTION_DAYS 不得少于 180 天(网络安全法第二十一条)。")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wuzha@localhost")
 
+# Logs carry the request id and never an ID-card number or a mobile number (masked by a filter).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "mask_personal": {"()": "wuzha.lib.logging.MaskPersonalDataFilter"},
+        "request_id": {"()": "wuzha.lib.logging.RequestIdFilter"},
+    },
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "mask_personal"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

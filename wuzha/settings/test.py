@@ -12,3 +12,5 @@ from .base import STORAGES
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wuzha-test-media-")
+# The suite logs seeded demo users in; tests of the refusal switch this off with override_settings.
+WUZHA_ALLOW_DEMO_LOGINS = True

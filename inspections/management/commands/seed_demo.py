@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from campaigns import demo as campaigns_demo
 from inspections import demo as inspections_demo
+from sites import audit
 from sites import demo as sites_demo
 from sites import demo_records as sites_demo_records
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = sites_demo.seed()
         sites_demo_records.seed()  # key persons, premises, sweeps, incidents
+        audit.demo_accounts_flag(username for username, *_ in logins)  # refused in production
         campaigns_demo.seed()
         inspections_demo.seed()
         self.stdout.write(

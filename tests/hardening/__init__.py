@@ -1,0 +1,1 @@
+"""Hardening tests (issue 9): logins, sessions, headers, audit trail, backups, faults."""

@@ -1,0 +1,88 @@
+"""Second factor: TOTP after the password, required for staff when configured, codes used once."""
+import pyotp
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from sites.models import AuthEvent, TotpDevice
+from sites.roles import Role
+from tests.factories import UserFactory, user_with_role
+
+PASSWORD = "Test-password-123"
+
+
+def password_step(client, username):
+    return client.post(reverse("login"), {"username": username, "password": PASSWORD})
+
+
+def test_enrolled_user_needs_the_code(client, db):
+    user = UserFactory(username="he")
+    device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())
+    response = password_step(client, "he")
+    assert response.status_code == 302 and response.url == reverse("totp_verify")
+    assert "_auth_user_id" not in client.session  # not logged in after the password alone
+    assert client.get(reverse("home")).status_code == 302
+    assert "验证并登录" in client.get(reverse("totp_verify")).content.decode()
+    bad = client.post(reverse("totp_verify"), {"code": "000000" if pyotp.TOTP(device.secret).now() != "000000" else "111111"})
+    assert bad.status_code == 200 and "动态口令不正确" in bad.content.decode()
+    code = pyotp.TOTP(device.secret).now()
+    assert client.post(reverse("totp_verify"), {"code": code}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    assert AuthEvent.objects.filter(kind=AuthEvent.Kind.LOGIN, user=user).exists()
+    # The same code cannot be replayed for another login.
+    other = client.__class__()
+    password_step(other, "he")
+    assert other.post(reverse("totp_verify"), {"code": code}).status_code == 200
+    assert "_auth_user_id" not in other.session
+
+
+def test_five_wrong_codes_drop_the_pending_login(client, db):
+    user = UserFactory(username="he")
+    TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), last_step=10**12)  # no code can match
+    password_step(client, "he")
+    for _ in range(4):
+        assert client.post(reverse("totp_verify"), {"code": "123456"}).status_code == 200
+    response = client.post(reverse("totp_verify"), {"code": "123456"})
+    assert response.status_code == 302 and response.url == reverse("login")
+    assert client.get(reverse("totp_verify")).status_code == 302
+    assert AuthEvent.objects.filter(kind=AuthEvent.Kind.FAILURE, user=user).count() == 5
+
+
+def test_users_without_authenticator_log_in_with_password_when_not_required(client, db):
+    UserFactory(username="he")
+    assert password_step(client, "he").url == reverse("home")
+
+
+@override_settings(WUZHA_REQUIRE_2FA_FOR_STAFF=True)
+@pytest.mark.parametrize("make", [
+    lambda world: user_with_role(Role.STAFF, area=world.town_x, username="staffer"),
+    lambda world: UserFactory(username="staffer", is_staff=True),
+], ids=["town_staff_role", "is_staff"])  # fmt: skip
+def test_staff_must_enrol_when_required(client, world, make):
+    user = make(world)
+    response = password_step(client, "staffer")
+    assert response.url == reverse("totp_setup") and "_auth_user_id" not in client.session
+    page = client.get(reverse("totp_setup")).content.decode()
+    assert "须使用动态口令" in page and 'src="data:image/svg+xml;base64,' in page
+    secret = client.session["_wuzha_2fa_secret"]
+    assert client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert TotpDevice.objects.get(user=user).secret == secret
+    assert client.get(reverse("home")).status_code == 200
+    assert AuthEvent.objects.filter(kind=AuthEvent.Kind.TOTP_ENROLLED, user=user).exists()
+
+
+@override_settings(WUZHA_REQUIRE_2FA_FOR_STAFF=True)
+def test_cadres_are_not_forced(client, world):
+    user_with_role(Role.CADRE, area=world.village_a, username="cadre")
+    assert password_step(client, "cadre").url == reverse("home")
+
+
+def test_logged_in_user_may_enrol(client, db):
+    user = UserFactory(username="he")
+    client.force_login(user)
+    assert "绑定动态口令" in client.get(reverse("password_change")).content.decode()
+    client.get(reverse("totp_setup"))
+    secret = client.session["_wuzha_2fa_secret"]
+    assert client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "1"}).status_code == 200
+    client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
+    assert TotpDevice.objects.filter(user=user).exists()
