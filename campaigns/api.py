@@ -3,7 +3,7 @@ import django_filters
 from rest_framework import serializers
 
 from sites.models import Site
-from wuzha.api import ScopedReadOnlyViewSet
+from wuzha.api import IdFilter, ScopedReadOnlyViewSet
 
 from .models import Campaign
 
@@ -21,7 +21,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    scope = django_filters.NumberFilter(label="范围(行政区划)ID", field_name="scope_id")
+    scope = IdFilter(label="范围(行政区划)ID", field_name="scope_id")
 
     class Meta:
         model = Campaign

@@ -3,7 +3,9 @@ import django_filters
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from wuzha.api import ScopedPrimaryKeyRelatedField, ScopedReadOnlyViewSet, ScopedWriteViewSet, ServiceModelSerializer
+from wuzha.api import (
+    IdFilter, ScopedPrimaryKeyRelatedField, ScopedReadOnlyViewSet, ScopedWriteViewSet, ServiceModelSerializer,
+)
 
 from .models import Area, Site
 from .services import site_save
@@ -21,7 +23,7 @@ class AreaFilter(django_filters.FilterSet):
     )
 
     # Plain ids, not model choices: a filter must not tell which ids exist outside the caller's scope.
-    parent = django_filters.NumberFilter(label="上级区划 ID", field_name="parent_id")
+    parent = IdFilter(label="上级区划 ID", field_name="parent_id")
 
     class Meta:
         model = Area
@@ -70,7 +72,7 @@ class SiteFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(label="只列此时间之后更新过的单位", field_name="updated_at",
                                                      lookup_expr="gte")  # fmt: skip
 
-    village = django_filters.NumberFilter(label="所属村/社区 ID", field_name="village_id")
+    village = IdFilter(label="所属村/社区 ID", field_name="village_id")
 
     class Meta:
         model = Site

@@ -7,6 +7,8 @@ viewsets fetch rows only through `Model.objects.visible_to(user)` / `editable_by
 """
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -201,3 +203,14 @@ class ApiRouter(DefaultRouter):
     """The v1 router (instantiated in wuzha/api_urls.py); no `.json` suffix routes."""
 
     include_format_suffixes = False
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a row id: a whole number within the database's range, else a 400 (never a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)  # BigAutoField ids; SQLite's INTEGER is 64-bit too
+        super().__init__(*args, **kwargs)

@@ -67,3 +67,11 @@ def test_not_found_and_forbidden_speak_chinese(api, world, cadre_a, inspector):
     api.force_authenticate(inspector)
     refused = api.post(reverse("api:site-list"), {}, format="json")
     assert refused.status_code == 403 and refused.json()["detail"] == "您的角色没有此项操作的权限。"
+
+
+def test_id_filters_refuse_out_of_range_numbers_with_400(client, town_staff):
+    """Found by the fuzzer: an id beyond 64 bits reached the database and answered 500."""
+    client.force_login(town_staff)
+    for url in ("/api/v1/campaigns/?scope=", "/api/v1/sites/?village=", "/api/v1/areas/?parent="):
+        response = client.get(url + str(2**70))
+        assert response.status_code == 400, url
