@@ -46,7 +46,7 @@ class KeyPersonForm(forms.ModelForm):
             ).distinct().order_by("username")
         )  # fmt: skip
         self.fields["cadre"].label_from_instance = lambda u: u.get_full_name() or u.username
-        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text", style="text-transform:uppercase")
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text", **{"class": "form-control text-uppercase"})
         for name in ("phone", "phone_alt"):
             self.fields[name].widget.attrs.update(autocomplete="off", inputmode="tel")
         if self.instance.pk:

@@ -37,8 +37,9 @@ def run(script, *args, env):
 
 
 @pytest.fixture
-def data(world, tmp_path):
-    """Committed rows in many tables (history, audit, users) and two media files."""
+def data(world, tmp_path, settings):
+    """Committed rows in many tables (history, audit, users) and two media files in a media folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     for i in range(25):
         SiteFactory(village=world.village_a, name=f"备份测试单位{i}", contact_name="陈某", contact_phone="13800000000")
     UserFactory(username="backup_user")
