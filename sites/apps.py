@@ -14,3 +14,5 @@ class SitesConfig(AppConfig):
         from .roles import SITES_ROLE_PERMISSIONS, role_defaults_installer
 
         post_migrate.connect(role_defaults_installer(SITES_ROLE_PERMISSIONS), sender=self, weak=False)
+
+        from .imports import site_ledger, user_ledger  # noqa: F401  (register the ledgers for import/export)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_urls, views
 
 app_name = "sites"
 urlpatterns = [
@@ -10,3 +10,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.SiteUpdateView.as_view(), name="site_update"),
     path("<int:pk>/active/", views.SiteActiveView.as_view(), name="site_active"),
 ]
+urlpatterns += import_urls.urlpatterns  # ledger import/export (issue 7)
