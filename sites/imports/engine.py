@@ -20,6 +20,7 @@ log = logging.getLogger("wuzha.imports")
 
 MAX_LISTED_ERRORS = 5000  # the report keeps this many (the count is always exact)
 HEADER_SCAN_ROWS = 15
+CHUNK_ROWS = 2000  # rows planned (and, in a commit, saved) together: memory stays bounded
 
 
 @dataclass
@@ -30,7 +31,13 @@ class Result:
     rows: int = 0
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
-    planned: list[Planned] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: {"create": 0, "update": 0, "unchanged": 0})
+    preview: list[dict] = field(default_factory=list)
+
+    def add(self, planned: Planned, preview: int = 50):
+        self.counts[planned.action] += 1
+        if planned.action != "unchanged" and len(self.preview) < preview:
+            self.preview.append({"row": planned.row, "action": ACTION_LABELS[planned.action], "label": planned.label})
 
     def error(self, *, row=None, column="", header="", value="", fix=""):
         self.error_count += 1
@@ -41,14 +48,7 @@ class Result:
                  "value": shown[:60] + ("…" if len(shown) > 60 else ""), "fix": fix}  # fmt: skip
             )
 
-    @property
-    def counts(self) -> dict:
-        counts = {"create": 0, "update": 0, "unchanged": 0}
-        for p in self.planned:
-            counts[p.action] += 1
-        return counts
-
-    def as_report(self, preview: int = 50) -> dict:
+    def as_report(self) -> dict:
         return {
             "file": self.file,
             "sheet": self.sheet,
@@ -57,11 +57,7 @@ class Result:
             "error_count": self.error_count,
             "errors": self.errors,
             "counts": self.counts,
-            "preview": [
-                {"row": p.row, "action": ACTION_LABELS[p.action], "label": p.label}
-                for p in self.planned
-                if p.action != "unchanged"
-            ][:preview],
+            "preview": self.preview,
         }
 
 
@@ -90,9 +86,13 @@ def _map_header(ledger: Ledger, header: list, col_offset: int, result: Result, r
     return mapping
 
 
-def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Callable | None = None) -> Result:
-    """Read and check the whole file; never writes. Every problem found is in `result.errors`."""
-    result = Result(file=name)
+def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Callable | None = None,
+            write: Callable | None = None, result: Result | None = None) -> Result:  # fmt: skip
+    """Read and check the whole file. Every problem found is in `result.errors`.
+
+    Without `write` (the dry run) nothing is written; `commit` passes one, inside its transaction.
+    """
+    result = result or Result(file=name)
     try:
         kind = check_upload(name, data)
         sheet = read_rows(data, kind)
@@ -117,8 +117,9 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
         yield from head[found + 1 :]
         yield from sheet.rows
 
-    parsed: list[tuple[int, dict, set]] = []  # (row number, values, fields that could not be read)
-    keys: dict[tuple, int] = {}
+    letters = {c.field: cells.column_letter(i + sheet.col_offset) for i, c in mapping.items()}
+    keys: dict[tuple, int] = {}  # natural key → first row: only keys stay in memory, rows go chunk by chunk
+    chunk: list[tuple[int, dict, set]] = []  # (row number, values, fields that could not be read)
     for number, row in data_rows():
         if all(cells.is_blank(v) for v in row):
             continue  # blank and formatted-but-empty rows
@@ -141,14 +142,25 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
                              value=" / ".join(k for k in key if k), fix=f"与第 {keys[key]} 行重复,请合并为一行。")
                 continue
             keys[key] = number
-        parsed.append((number, values, failed))
-        if on_progress and result.rows % 1000 == 0:
-            on_progress(result.rows)
+        chunk.append((number, values, failed))
+        if len(chunk) >= CHUNK_ROWS:
+            _plan_chunk(ledger, chunk, actor, result, letters, write)
+            chunk = []
+            if on_progress:
+                on_progress(result.rows)
+    _plan_chunk(ledger, chunk, actor, result, letters, write)
     if result.rows == 0 and result.header_row is not None:
         result.error(row=result.header_row, fix="表头下面没有数据行。")
-    letters = {c.field: cells.column_letter(i + sheet.col_offset) for i, c in mapping.items()}
-    ctx = ledger.prepare([v for _, v, _ in parsed], actor)
-    for number, values, failed in parsed:
+    return result
+
+
+def _plan_chunk(ledger: Ledger, chunk, actor, result: Result, letters: dict, write: Callable | None) -> None:
+    """Plan a chunk of rows with one `prepare`; while the file is still error-free, `write` saves them."""
+    if not chunk:
+        return
+    ctx = ledger.prepare([v for _, v, _ in chunk], actor)
+    planned_rows = []
+    for number, values, failed in chunk:
         # Rows with unreadable cells are still checked, so every other problem shows in the same report.
         try:
             planned = ledger.plan(values, ctx, actor)
@@ -165,8 +177,10 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
                 continue
             raise
         if not failed:
-            result.planned.append(planned)
-    return result
+            result.add(planned)
+            planned_rows.append(planned)
+    if write and not result.error_count:
+        write(planned_rows)
 
 
 class ImportRejected(Exception):
@@ -175,30 +189,47 @@ class ImportRejected(Exception):
         self.result = result
 
 
+def _saver(ledger: Ledger, actor, result: Result, on_progress: Callable | None) -> Callable:
+    written = 0
+
+    def write(planned_rows: list[Planned]):
+        nonlocal written
+        changed = [p for p in planned_rows if p.action != "unchanged"]
+        try:
+            if hasattr(ledger, "save_batch"):
+                ledger.save_batch(actor=actor, planned=changed)
+            else:
+                for planned in changed:
+                    ledger.save(actor=actor, planned=planned)
+        except Exception as exc:  # any failure rolls the whole import back
+            messages = getattr(exc, "messages", None) or [str(exc)]
+            row = getattr(exc, "row", None) or (changed[0].row if len(changed) == 1 else None)
+            result.error(row=row, fix="保存失败,整个文件未写入:" + ";".join(messages))
+            raise ImportRejected(result) from exc
+        written += len(planned_rows)
+        if on_progress:
+            on_progress(written)
+
+    return write
+
+
 def commit(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Callable | None = None,
            begin: Callable | None = None, finish: Callable | None = None) -> Result:  # fmt: skip
-    """Check again, then save every row in one transaction; any problem → `ImportRejected`, nothing written.
+    """Check and save every row in one transaction; any problem → `ImportRejected`, nothing written.
 
-    `begin()` and `finish(result)` run inside that transaction: the job is locked first and its
-    "done" is written together with the rows, so a retried task finds either everything or nothing.
+    Rows are saved chunk by chunk while the file is still error-free (bounded memory); a problem
+    found later rolls everything back. `begin()` and `finish(result)` run inside the transaction:
+    the job is locked first and its "done" is written together with the rows, so a retried task
+    finds either everything or nothing.
     """
-    result = analyse(ledger, name=name, data=data, actor=actor)
-    if result.error_count:
-        raise ImportRejected(result)
     with transaction.atomic():
         if begin:
             begin()
-        for index, planned in enumerate(result.planned, start=1):
-            if planned.action != "unchanged":
-                try:
-                    ledger.save(actor=actor, planned=planned)
-                except Exception as exc:  # any failure rolls the whole import back
-                    messages = getattr(exc, "messages", None) or [str(exc)]
-                    result.error(row=planned.row, value=planned.label, fix="保存失败:" + ";".join(messages))
-                    transaction.set_rollback(True)
-                    raise ImportRejected(result) from exc
-            if on_progress and index % 200 == 0:
-                on_progress(index)
+        result = Result(file=name)
+        result = analyse(ledger, name=name, data=data, actor=actor,
+                         write=_saver(ledger, actor, result, on_progress), result=result)  # fmt: skip
+        if result.error_count:
+            raise ImportRejected(result)
         if finish:
             finish(result)
     log.info("import committed: ledger=%s user=%s rows=%s counts=%s", ledger.key, getattr(actor, "pk", None),

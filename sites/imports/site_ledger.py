@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from ..filters import SiteFilter
 from ..models import Site
-from ..services import site_save
+from ..services import site_bulk_save, site_save
 from .base import Column, Ledger, Planned, RowError, registry
 from .villages import VillageLookup
 
@@ -90,6 +90,10 @@ class SiteLedger(Ledger):
 
     def save(self, *, actor, planned):
         site_save(actor=actor, site=planned.obj)
+
+    def save_batch(self, *, actor, planned):
+        """The engine's fast path: one chunk of rows in a handful of queries, same rules as `site_save`."""
+        site_bulk_save(actor=actor, sites=[p.obj for p in planned])
 
     def export_rows(self, user, params):
         queryset = Site.objects.visible_to(user).select_related(None)

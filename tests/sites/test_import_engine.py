@@ -14,6 +14,13 @@ SITES = registry.get("sites")
 USERS = registry.get("village_users")
 
 
+def planned(ledger, data, actor, name="x.xlsx"):
+    """The dry run, keeping what it plans (a write callback that only collects)."""
+    rows = []
+    result = analyse(ledger, name=name, data=data, actor=actor, write=rows.extend)
+    return result, rows
+
+
 def fields_of(result):
     return [(e["row"], e["column"], e["field"]) for e in result.errors]
 
@@ -23,24 +30,24 @@ def test_title_row_merged_header_fullwidth_and_trailing_blank_rows_N1(world, cad
         [SITE_HEADER, ["甲村", "幸福二期", "小区", "甲村幸福路２号", "１３８００００００００", "１２０", "３６０"]],
         title="甲村创建单位台账(2021年11月)", merged_header=True, trailing_formatted=30,
     )  # fmt: skip
-    result = analyse(SITES, name="台账.xlsx", data=data, actor=cadre_a)
+    result, rows = planned(SITES, data, cadre_a)
     assert result.errors == [] and result.header_row == 3 and result.rows == 1
-    (planned,) = result.planned
-    assert planned.action == "create" and planned.obj.contact_phone == "13800000000"
-    assert planned.obj.households == 120 and planned.obj.address == "甲村幸福路2号"
+    (site,) = rows
+    assert site.action == "create" and site.obj.contact_phone == "13800000000"
+    assert site.obj.households == 120 and site.obj.address == "甲村幸福路2号"
 
 
 def test_data_on_the_first_visible_sheet_N1(world, cadre_a):
     data = xlsx([["所属村/社区", "名称", "类型"], ["甲村", "可见表小区", "小区"]], hidden_first=True)
-    result = analyse(SITES, name="x.xlsx", data=data, actor=cadre_a)
-    assert [p.obj.name for p in result.planned] == ["可见表小区"]
+    result, rows = planned(SITES, data, cadre_a)
+    assert [p.obj.name for p in rows] == ["可见表小区"]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_csv_in_utf8_bom_and_gbk_N1(world, cadre_a, encoding):
     data = csv_bytes([["所属村/社区", "名称", "类型"], ["甲村", "CSV小区", "小区"]], encoding)
-    result = analyse(SITES, name="x.csv", data=data, actor=cadre_a)
-    assert result.errors == [] and result.planned[0].obj.name == "CSV小区"
+    result, rows = planned(SITES, data, cadre_a, name="x.csv")
+    assert result.errors == [] and rows[0].obj.name == "CSV小区"
 
 
 def test_dry_run_lists_every_error_in_chinese_not_just_the_first_N1(world, cadre_a):
@@ -79,8 +86,12 @@ def test_each_date_format_and_an_id_number_as_number_are_read_or_refused(world, 
 
     rows = [["名称", "日期", "身份证号"], ["a", "2021.11.20", ""], ["b", "2021/11/20", ""], ["c", "2021-11-20", ""],
             ["d", "2021年11月20日", ""], ["e", 44520, ""], ["f", "", 350521199001011234]]  # fmt: skip
+    result = analyse(Demo(), name="d.xlsx", data=xlsx(rows[:-1]), actor=cadre_a)
+    assert result.errors == [] and result.counts["create"] == 5
+    days = []
+    analyse(Demo(), name="d.xlsx", data=xlsx(rows[:-1]), actor=cadre_a, write=days.extend)
+    assert {str(p.obj["day"]) for p in days} == {"2021-11-20"}
     result = analyse(Demo(), name="d.xlsx", data=xlsx(rows), actor=cadre_a)
-    assert {str(p.obj["day"]) for p in result.planned} == {"2021-11-20"}
     (error,) = result.errors
     assert error["row"] == 7 and error["column"] == "C" and "丢失" in error["fix"]
 
@@ -105,18 +116,45 @@ def test_error_in_the_last_of_many_rows_writes_nothing_N1(world, cadre_a):
 
 def test_a_failure_while_saving_rolls_back_every_row(world, cadre_a, monkeypatch):
     rows = [["所属村/社区", "名称", "类型"]] + [["甲村", f"回滚小区{i}", "小区"] for i in range(5)]
-    calls = []
 
-    def save(*, actor, planned):
-        calls.append(planned.row)
-        if len(calls) == 5:
-            raise ValueError("磁盘已满")
-        planned.obj.save()
+    def save_batch(*, actor, planned):
+        for p in planned:
+            p.obj.save()
+        raise ValueError("磁盘已满")
 
-    monkeypatch.setattr(SITES, "save", save)
-    with pytest.raises(ImportRejected):
+    monkeypatch.setattr(SITES, "save_batch", save_batch)
+    with pytest.raises(ImportRejected) as exc:
         commit(SITES, name="x.xlsx", data=xlsx(rows), actor=cadre_a)
+    assert "磁盘已满" in exc.value.result.errors[0]["fix"]
     assert not Site.objects.filter(name__startswith="回滚小区").exists()
+
+
+def test_error_in_row_9999_of_10000_writes_nothing_although_earlier_chunks_were_saved_N1(world, cadre_a):
+    rows = [["所属村/社区", "名称", "类型", "户数"]] + [["甲村", f"万行小区{i}", "小区", i] for i in range(10000)]
+    rows[9999][3] = "-"  # data row 9,999 is line 10,000 of the sheet
+    with pytest.raises(ImportRejected) as exc:
+        commit(SITES, name="x.xlsx", data=xlsx(rows), actor=cadre_a)
+    assert [e["row"] for e in exc.value.result.errors] == [10000]
+    assert not Site.objects.filter(name__startswith="万行小区").exists()
+
+
+def test_bulk_save_keeps_site_save_rules(world, cadre_a):
+    from django.core.exceptions import ValidationError
+
+    from sites.services import site_bulk_save
+
+    mine, foreign = Site(village=world.village_a, kind="community", name="批量甲"), Site(
+        village=world.village_b, kind="community", name="批量乙"
+    )
+    with pytest.raises(ValidationError):
+        site_bulk_save(actor=cadre_a, sites=[mine, foreign])
+    world.site_b.name = "改名"
+    with pytest.raises(ValidationError):
+        site_bulk_save(actor=cadre_a, sites=[world.site_b])
+    campus = Site(village=world.village_a, kind="campus", name="无学段")
+    with pytest.raises(ValidationError):
+        site_bulk_save(actor=cadre_a, sites=[campus])
+    assert not Site.objects.filter(name__in=["批量甲", "批量乙", "改名", "无学段"]).exists()
 
 
 def test_upsert_by_village_and_name_and_idempotent_reupload_N1(world, cadre_a):
