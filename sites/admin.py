@@ -40,4 +40,8 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ["ledger", "status"]
     search_fields = ["original_name", "sha256", "user__username"]
     list_select_related = ["user"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")

@@ -44,7 +44,7 @@ class ImportListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return ImportJob.objects.visible_to(self.request.user).defer("report").order_by("-created_at", "-pk")
+        return ImportJob.objects.visible_to(self.request.user).defer("report", "content").order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -93,7 +93,7 @@ class JobMixin:
     model = ImportJob
 
     def get_queryset(self):
-        return ImportJob.objects.visible_to(self.request.user)
+        return ImportJob.objects.visible_to(self.request.user).defer("content").select_related("same_as")
 
 
 class ImportJobView(JobMixin, DetailView):

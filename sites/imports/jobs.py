@@ -8,7 +8,6 @@ import logging
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,9 +44,8 @@ def import_job_create(*, actor, ledger: Ledger, uploaded) -> ImportJob:
     name = (uploaded.name or "upload").rsplit("/", 1)[-1][-200:]
     with transaction.atomic():
         same = ImportJob.objects.filter(user=actor, ledger=ledger.key, sha256=digest, status=S.DONE).first()
-        job = ImportJob(user=actor, ledger=ledger.key, original_name=name, sha256=digest, size=len(data), same_as=same)
-        job.file.save(f"{ledger.key}-{digest[:16]}.bin", ContentFile(data), save=False)
-        job.save()
+        job = ImportJob.objects.create(user=actor, ledger=ledger.key, original_name=name, sha256=digest,
+                                       size=len(data), content=data, same_as=same)  # fmt: skip
         from ..tasks import import_check
 
         transaction.on_commit(lambda: import_check.delay(job.pk))
@@ -56,8 +54,7 @@ def import_job_create(*, actor, ledger: Ledger, uploaded) -> ImportJob:
 
 
 def _read(job: ImportJob) -> bytes:
-    with job.file.open("rb") as handle:
-        return handle.read()
+    return bytes(job.content)
 
 
 def check_job(job_id: int) -> None:
@@ -112,6 +109,7 @@ def run_job(job_id: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(
             status=S.DONE, counts=result.counts, report=result.as_report(), total_rows=result.rows,
             processed_rows=result.rows, error_count=0, finished_at=timezone.now(), updated_at=timezone.now(),
+            content=b"",
         )  # fmt: skip
 
     def progress(rows):

@@ -34,7 +34,8 @@ class ImportJob(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE,
                              related_name="import_jobs")  # fmt: skip
     ledger = models.CharField("台账", max_length=40)
-    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    # The upload itself, in the database: a worker on any machine reads it without shared media; cleared once imported.
+    content = models.BinaryField("文件内容", default=b"", editable=False)
     original_name = models.CharField("文件名", max_length=200)
     sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
     size = models.PositiveIntegerField("大小(字节)", default=0)

@@ -1,6 +1,5 @@
 """Factories of the sites app's import jobs."""
 import factory
-from django.core.files.base import ContentFile
 
 from sites.models import ImportJob
 from sites.roles import Role
@@ -15,7 +14,7 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     original_name = factory.Sequence(lambda n: f"台账{n}.xlsx")
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
     status = ImportJob.Status.INVALID
-    file = factory.LazyFunction(lambda: ContentFile(b"PK", name="job.bin"))
+    content = b"PK"
 
 
 def job_in_village(village) -> ImportJob:

@@ -17,9 +17,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
-def _hooks(django_capture_on_commit_callbacks):
-    """Tasks are queued with transaction.on_commit; the test transaction never commits, so run them as it would."""
+def _hooks(django_capture_on_commit_callbacks, monkeypatch):
+    """Tasks are queued with transaction.on_commit; the test transaction never commits, so run the hooks
+    as a commit would, and the tasks in-process (the worker round trip has its own test, test_import_worker)."""
     global HOOKS
+    from wuzha.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     HOOKS = django_capture_on_commit_callbacks
 
 
