@@ -75,12 +75,14 @@ SITE_DATA_FIELDS = (
 
 
 @transaction.atomic
-def site_bulk_save(*, actor, sites: list[Site]) -> None:
+def site_bulk_save(*, actor, sites: list[Site], cleaned: bool = False) -> None:
     """Create or update many sites at once (imports): `site_save`'s rules, checked in a few queries.
 
-    Preconditions: each site's village is a loaded village-level Area. The actor must may add sites in
-    the villages of new ones and change sites in both the old and new villages of existing ones.
-    Same-name clashes are left to the unique constraint: the caller's transaction then rolls back.
+    Preconditions: each site's village is a loaded Area. The actor must be allowed to add sites in the
+    villages of new ones and to change sites in both the old and new villages of existing ones (always
+    checked here). `cleaned=True` says the caller already ran `full_clean()` on these very instances in
+    this transaction (the import engine's plan step does), so it is not run twice. Same-name clashes
+    are left to the unique constraint: the caller's transaction then rolls back.
     """
     new = [s for s in sites if s.pk is None]
     old = [s for s in sites if s.pk is not None]
@@ -98,7 +100,8 @@ def site_bulk_save(*, actor, sites: list[Site]) -> None:
     for site in sites:
         if site.village.level != Area.Level.VILLAGE:
             raise ValidationError(f"创建单位“{site.name}”必须属于村/社区一级。")
-        site.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
+        if not cleaned:
+            site.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
         site.updated_at = now
     Site.objects.bulk_create(new, batch_size=500)
     Site.objects.bulk_update(old, ["village", *SITE_DATA_FIELDS, "updated_at"], batch_size=500)

@@ -11,6 +11,16 @@ from typing import Any, ClassVar
 from wuzha.lib import cells
 
 
+PARSERS = {
+    "int": cells.parse_int,
+    "decimal": cells.parse_decimal,
+    "date": cells.parse_date,
+    "bool": cells.parse_bool,
+    "phone": cells.parse_phone,
+    "id_number": cells.parse_id_number,
+}
+
+
 @dataclass(frozen=True)
 class Column:
     field: str
@@ -29,14 +39,7 @@ class Column:
         return self.kind in ("phone", "id_number", "text")
 
     def parse(self, raw):
-        parser = {
-            "int": cells.parse_int,
-            "decimal": cells.parse_decimal,
-            "date": cells.parse_date,
-            "bool": cells.parse_bool,
-            "phone": cells.parse_phone,
-            "id_number": cells.parse_id_number,
-        }.get(self.kind)
+        parser = PARSERS.get(self.kind)
         if self.kind == "choice":
             value = cells.parse_choice(raw, list(self.choices))
         elif parser:

@@ -93,7 +93,7 @@ class SiteLedger(Ledger):
 
     def save_batch(self, *, actor, planned):
         """The engine's fast path: one chunk of rows in a handful of queries, same rules as `site_save`."""
-        site_bulk_save(actor=actor, sites=[p.obj for p in planned])
+        site_bulk_save(actor=actor, sites=[p.obj for p in planned], cleaned=True)  # plan() ran full_clean
 
     def export_rows(self, user, params):
         queryset = Site.objects.visible_to(user).select_related(None)

@@ -19,18 +19,12 @@ class CellError(ValueError):
         self.fix = fix
 
 
+_HALFWIDTH = {0x3000: " ", **{code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
+
+
 def to_halfwidth(text: str) -> str:
     """全角 digits, letters, punctuation and the ideographic space → their ASCII forms."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALFWIDTH)
 
 
 _SPACES = re.compile(r"\s+")
@@ -42,8 +36,10 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFC", to_halfwidth(str(value)))
-    return _SPACES.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
+    text = str(value).translate(_HALFWIDTH)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\ufeff", "")
+    return _SPACES.sub(" ", text).strip()
 
 
 def is_blank(value) -> bool:
