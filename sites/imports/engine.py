@@ -112,6 +112,9 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
         return result
     result.header_row, header = head[found]
     mapping = _map_header(ledger, header, sheet.col_offset, result, result.header_row)
+    present = {c.field for c in mapping.values()}
+    if any(c.required and c.field not in present for c in ledger.columns):
+        return result  # rows cannot be checked without their required columns
 
     def data_rows():
         yield from head[found + 1 :]

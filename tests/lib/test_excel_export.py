@@ -26,4 +26,4 @@ def test_csv_cells_are_prefixed_and_start_with_bom():
     text = "".join(iter_csv(["名称"], [[v] for v in HOSTILE]))
     assert text.startswith("\ufeff名称")
     assert "'=HYPERLINK" in text and "'+1+1" in text and "'@SUM" in text
-    assert export_cell(True) == "是" and export_cell(None) == ""
+    assert export_cell(True) == "是" and export_cell(None) is None and export_cell("") == ""

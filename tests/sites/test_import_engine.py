@@ -215,3 +215,19 @@ def test_export_rows_follow_scope_and_filters(world, cadre_a, town_staff):
     assert world.site_b.name not in names and world.site_a.name in names
     only_campus = [r[2] for r in SITES.export_rows(town_staff, {"kind": "campus"})]
     assert only_campus == [world.school_a.name]
+
+
+def test_unreadable_xls_or_et_is_refused_with_a_clear_message(world, cadre_a):
+    from wuzha.lib.upload_safety import OLE_MAGIC
+
+    for name in ("旧表.xls", "WPS表格.et"):
+        result = analyse(SITES, name=name, data=OLE_MAGIC + b"\x00" * 600, actor=cadre_a)
+        assert result.error_count == 1 and "另存为" in result.errors[0]["fix"]
+
+
+def test_missing_required_columns_and_no_header_are_explained(world, cadre_a):
+    result = analyse(SITES, name="x.xlsx", data=xlsx([["名称", "地址"], ["某小区", "某路"]]), actor=cadre_a)
+    assert {e["field"] for e in result.errors} >= {"所属村/社区", "类型"}
+    assert all("缺少必填列" in e["fix"] for e in result.errors)
+    result = analyse(SITES, name="x.xlsx", data=xlsx([["甲", "乙"], ["1", "2"]]), actor=cadre_a)
+    assert "没有找到表头行" in result.errors[0]["fix"]

@@ -180,3 +180,38 @@ def test_import_list_query_count_is_bounded(login, cadre_a, world, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(reverse("sites:import_list"))
     assert response.status_code == 200 and "台账" in response.content.decode()
+
+
+def test_a_job_stuck_after_a_lost_message_can_be_queued_again(login, cadre_a, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = login(cadre_a)
+    job = upload(client, xlsx([["所属村/社区", "名称", "类型"], ["甲村", "丢消息小区", "小区"]]))
+    stale = timezone.now() - dt.timedelta(minutes=10)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED, updated_at=stale)
+    assert "重新提交" in client.get(job.get_absolute_url()).content.decode()
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and Site.objects.filter(name="丢消息小区").count() == 1
+
+
+def test_oversized_upload_is_refused_on_the_form(login, cadre_a, world, monkeypatch):
+    from sites.imports import jobs
+
+    monkeypatch.setattr(jobs, "MAX_UPLOAD_BYTES", 100)
+    response = login(cadre_a).post(
+        reverse("sites:import_upload", args=["sites"]), {"file": SimpleUploadedFile("大.xlsx", b"PK" + b"0" * 200)}
+    )
+    assert response.status_code == 200 and "拆分" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_every_export_is_logged_without_personal_data(login, town_staff, world, caplog):
+    caplog.set_level("INFO", logger="wuzha.exports")
+    login(town_staff).get(reverse("sites:ledger_export", args=["village_users"]) + "?fmt=csv&q=张三")
+    (record,) = [r for r in caplog.records if r.name == "wuzha.exports"]
+    message = record.getMessage()
+    assert "ledger=village_users" in message and f"user={town_staff.pk}" in message
+    assert "张三" not in message and "q" in message

@@ -30,18 +30,22 @@ def chinese_date(value: dt.date | None) -> str:
 
 
 def export_cell(value):
-    """One value as written to a sheet: text escaped, dates in Chinese, decimals as numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
+    """One value as written to a sheet: text escaped, dates in Chinese, decimals as numbers, None empty."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] in _PREFIX_CHARS else value
+    if value is None or kind is int or kind is float:
+        return value
+    if kind is bool:
         return "是" if value else "否"
     if isinstance(value, dt.date):
         return chinese_date(value)
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, (int, float)):
-        return value
     return escape_formula(str(value))
+
+
+_PREFIX_CHARS = frozenset(FORMULA_PREFIXES)
 
 
 def write_xlsx(headers: list[str], rows: Iterable[Iterable], *, title: str = "数据"):
@@ -65,6 +69,6 @@ class _Echo:
 def iter_csv(headers: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """CSV lines for a StreamingHttpResponse; the BOM makes Excel open the UTF-8 text correctly."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])
+    yield "\ufeff" + writer.writerow([escape_formula(h) for h in headers])  # None is written as an empty cell
     for row in rows:
         yield writer.writerow([export_cell(v) for v in row])
