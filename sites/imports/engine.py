@@ -20,6 +20,7 @@ log = logging.getLogger("wuzha.imports")
 
 MAX_LISTED_ERRORS = 5000  # the report keeps this many (the count is always exact)
 HEADER_SCAN_ROWS = 15
+MAX_ROWS = 200_000  # one file; beyond this the user splits it (keeps one transaction reasonable)
 CHUNK_ROWS = 2000  # rows planned (and, in a commit, saved) together: memory stays bounded
 
 
@@ -127,6 +128,9 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
         if all(cells.is_blank(v) for v in row):
             continue  # blank and formatted-but-empty rows
         result.rows += 1
+        if result.rows > MAX_ROWS:
+            result.error(row=number, fix=f"一个文件最多 {MAX_ROWS:,} 行数据,请拆分为多个文件分批导入。")
+            return result
         values, failed = {"_row": number}, set()
         for index, column in mapping.items():
             raw = row[index] if index < len(row) else None

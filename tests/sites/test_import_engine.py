@@ -231,3 +231,12 @@ def test_missing_required_columns_and_no_header_are_explained(world, cadre_a):
     assert all("缺少必填列" in e["fix"] for e in result.errors)
     result = analyse(SITES, name="x.xlsx", data=xlsx([["甲", "乙"], ["1", "2"]]), actor=cadre_a)
     assert "没有找到表头行" in result.errors[0]["fix"]
+
+
+def test_too_many_rows_are_refused_without_reading_on(world, cadre_a, monkeypatch):
+    from sites.imports import engine
+
+    monkeypatch.setattr(engine, "MAX_ROWS", 3)
+    rows = [["所属村/社区", "名称", "类型"]] + [["甲村", f"多行{i}", "小区"] for i in range(10)]
+    result = analyse(SITES, name="x.xlsx", data=xlsx(rows), actor=cadre_a)
+    assert result.error_count == 1 and "拆分" in result.errors[0]["fix"] and result.errors[0]["row"] == 5

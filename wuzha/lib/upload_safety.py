@@ -7,7 +7,7 @@ import zipfile
 from dataclasses import dataclass
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # 20 MiB: far above 100,000 ledger rows in xlsx
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all entries of an xlsx together, once inflated
+MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024  # all entries of an xlsx together, once inflated (100k rows ≈ 60 MB)
 MAX_ENTRY_RATIO = 100  # a real sheet compresses ~10×; bombs reach 1000× and more
 MAX_ENTRIES = 1000
 
@@ -51,7 +51,7 @@ def check_zip(data: bytes) -> None:
             if entry.file_size > 1024 * 1024 and entry.file_size / compressed > MAX_ENTRY_RATIO:
                 raise UnsafeFile("文件解压后体积异常(压缩比过高),疑似“压缩炸弹”,已拒绝。")
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise UnsafeFile("文件解压后超过 200 MB,已拒绝。请拆分为多个文件分批导入。")
+            raise UnsafeFile("文件解压后超过 150 MB,已拒绝。请拆分为多个文件分批导入。")
         for entry in entries:  # a DTD can only open an XML part: XML entity attacks are refused up front
             if entry.filename.lower().endswith((".xml", ".rels")):
                 with archive.open(entry) as part:
