@@ -43,7 +43,11 @@ def clean_text(value) -> str:
 
 
 def is_blank(value) -> bool:
-    return clean_text(value) == ""
+    if value is None or value == "":
+        return True
+    if type(value) is str:
+        return not value.translate(_HALFWIDTH).replace("\u200b", "").replace("\ufeff", "").strip()
+    return False
 
 
 _DATE_RE = re.compile(r"^(\d{4})\s*[./\-年]\s*(\d{1,2})\s*[./\-月]\s*(\d{1,2})\s*日?$")
