@@ -32,6 +32,7 @@ class Column:
     example: Any = ""
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
+    sensitive: bool = False  # personal data: masked in error reports (which are stored with the job)
 
     @property
     def is_text_format(self) -> bool:

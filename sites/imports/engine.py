@@ -1,8 +1,9 @@
 """The generic dry run and all-or-nothing commit for any registered ledger.
 
-`dry_run` reads a file and returns a report listing every problem (file, row, column, field,
-value, how to fix) and what would be created or updated; it writes nothing. `commit` runs the same
-checks again and, only if there is no problem at all, saves every row in one transaction.
+`analyse` (the dry run) reads a file and returns a report listing every problem (file, row, column,
+field, value, how to fix) and what would be created or updated; it writes nothing. `commit` runs the
+same checks inside one transaction and keeps the rows only if there is no problem at all.
+Values of `sensitive` columns (ID numbers, phones of key persons) are masked in the report.
 """
 import logging
 from collections.abc import Callable
@@ -140,7 +141,7 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
                 failed.add(column.field)
                 values[column.field] = "" if column.kind in ("text", "choice", "phone", "id_number") else None
                 result.error(row=number, column=cells.column_letter(index + sheet.col_offset),
-                             header=column.header, value=raw, fix=exc.fix)  # fmt: skip
+                             header=column.header, value=_shown(column, raw), fix=exc.fix)  # fmt: skip
         if not failed:
             key = tuple(str(values.get(f, "")) for f in ledger.natural_key)
             if key in keys:
@@ -161,6 +162,14 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
     return result
 
 
+def _shown(column, value):
+    """What the report may repeat of a cell: sensitive values keep only their first 3 and last 2 characters."""
+    if not column.sensitive:
+        return value
+    text = cells.clean_text(value)
+    return text[:3] + "*" * max(len(text) - 5, 0) + text[-2:] if len(text) > 5 else "*" * len(text)
+
+
 def _plan_chunk(ledger: Ledger, chunk, actor, result: Result, letters: dict, write: Callable | None) -> None:
     """Plan a chunk of rows with one `prepare`; while the file is still error-free, `write` saves them."""
     if not chunk:
@@ -177,7 +186,7 @@ def _plan_chunk(ledger: Ledger, chunk, actor, result: Result, letters: dict, wri
                     continue
                 column = ledger.column(fname) if fname else None
                 result.error(row=number, column=letters.get(fname, ""), header=column.header if column else "",
-                             value=values.get(fname, "") if fname else "", fix=fix)  # fmt: skip
+                             value=_shown(column, values.get(fname, "")) if column else "", fix=fix)  # fmt: skip
             continue
         except Exception:  # noqa: BLE001 - a half-read row may trip the ledger; its cell errors are reported
             if failed:

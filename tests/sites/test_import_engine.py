@@ -79,7 +79,7 @@ def test_each_date_format_and_an_id_number_as_number_are_read_or_refused(world, 
     class Demo(Ledger):
         key, title, natural_key = "demo", "演示", ("name",)
         columns = (Column("name", "名称", required=True), Column("day", "日期", kind="date"),
-                   Column("id_number", "身份证号", kind="id_number"))  # fmt: skip
+                   Column("id_number", "身份证号", kind="id_number", sensitive=True))  # fmt: skip
 
         def plan(self, values, ctx, actor):
             return Planned(values["_row"], "create", values["name"], values)
@@ -94,6 +94,7 @@ def test_each_date_format_and_an_id_number_as_number_are_read_or_refused(world, 
     result = analyse(Demo(), name="d.xlsx", data=xlsx(rows), actor=cadre_a)
     (error,) = result.errors
     assert error["row"] == 7 and error["column"] == "C" and "丢失" in error["fix"]
+    assert error["value"].startswith("350") and "*" in error["value"]  # personal data masked in the report
 
 
 def test_scope_cadre_cannot_import_into_another_village_nothing_written_N1(world, cadre_a):
