@@ -35,8 +35,13 @@ def village_user_save(*, actor, username: str, full_name: str, role: str, email:
         user = User(username=username)
         user.set_unusable_password()
     else:
-        others = Membership.objects.filter(user=user).exclude(area__in=allowed).exclude(site__village__in=allowed)
-        if user.is_staff or user.is_superuser or others.exists():
+        allowed_ids = set(allowed.values_list("pk", flat=True))
+        grants = Membership.objects.filter(user=user).values_list("role", "area_id", "site__village_id")
+        foreign = any(
+            role not in VILLAGE_ROLES or (area_id or village_id) not in allowed_ids
+            for role, area_id, village_id in grants
+        )  # staff and inspector accounts, and any role outside the actor's villages, are not the actor's to touch
+        if user.is_staff or user.is_superuser or foreign:
             raise ValidationError({"username": "该用户名已被其他辖区的账号使用,请换一个用户名。"})
     user.first_name = full_name
     user.email = email

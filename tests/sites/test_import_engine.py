@@ -241,3 +241,12 @@ def test_too_many_rows_are_refused_without_reading_on(world, cadre_a, monkeypatc
     rows = [["所属村/社区", "名称", "类型"]] + [["甲村", f"多行{i}", "小区"] for i in range(10)]
     result = analyse(SITES, name="x.xlsx", data=xlsx(rows), actor=cadre_a)
     assert result.error_count == 1 and "拆分" in result.errors[0]["fix"] and result.errors[0]["row"] == 5
+
+
+def test_town_staff_cannot_take_over_a_colleague_account_by_import(world, town_staff, inspector):
+    rows = [["用户名", "姓名", "角色", "所属村/社区"], [inspector.username, "改名", "村干部", "甲村"]]
+    with pytest.raises(ImportRejected) as exc:
+        commit(USERS, name="u.xlsx", data=xlsx(rows), actor=town_staff)
+    assert "其他辖区" in exc.value.result.errors[0]["fix"]
+    inspector.refresh_from_db()
+    assert inspector.first_name != "改名" and not Membership.objects.filter(user=inspector, role=Role.CADRE).exists()
