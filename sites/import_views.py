@@ -13,7 +13,7 @@ from django.views.generic import DetailView, FormView, ListView
 from wuzha.lib.excel_export import iter_csv, write_xlsx
 
 from .imports import registry
-from .imports.jobs import import_job_confirm, import_job_create, job_progress
+from .imports.jobs import import_job_confirm, import_job_create, is_stale, job_progress
 from .imports.template import build_template
 from .models import ImportJob
 from .scope import user_has_role_perm
@@ -102,10 +102,9 @@ class ImportJobView(JobMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         ledger = registry.get(self.object.ledger)
-        stale = self.object.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING) and (
-            timezone.now() - self.object.updated_at
-        ).total_seconds() > 300
-        return super().get_context_data(ledger=ledger, progress=job_progress(self.object), stale=stale, **kwargs)
+        return super().get_context_data(
+            ledger=ledger, progress=job_progress(self.object), stale=is_stale(self.object), **kwargs
+        )
 
 
 class ImportJobProgressView(JobMixin, DetailView):

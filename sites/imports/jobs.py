@@ -75,12 +75,26 @@ def check_job(job_id: int) -> None:
     )  # fmt: skip
 
 
+STALE_AFTER_SECONDS = 300
+
+
+def is_stale(job: ImportJob) -> bool:
+    """A job a worker should be busy with but that has not moved for a while (lost message, dead worker)."""
+    return job.status in ImportJob.ACTIVE and (timezone.now() - job.updated_at).total_seconds() > STALE_AFTER_SECONDS
+
+
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
-    """Queue the write of a checked, error-free job (a stale queued job may be queued again)."""
+    """Queue the write of a checked, error-free job; a stale job is queued again (its tasks are idempotent)."""
     if job.user_id != actor.pk:
         raise PermissionDenied
-    stale = job.status in (S.QUEUED, S.RUNNING) and (timezone.now() - job.updated_at).total_seconds() > 300
-    if job.status != S.VALID and not stale:
+    if job.status == S.CHECKING and is_stale(job):
+        from ..tasks import import_check
+
+        transaction.on_commit(lambda: import_check.delay(job.pk))
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+        job.refresh_from_db()
+        return job
+    if job.status != S.VALID and not is_stale(job):
         raise ValidationError("该文件不能导入:只有检查通过、尚未导入的文件可以确认导入。")
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(status=S.QUEUED, updated_at=timezone.now())

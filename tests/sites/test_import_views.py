@@ -238,3 +238,18 @@ def test_admin_export_resource_neutralises_formulas(world):
     assert dataset.headers[:3] == ["镇/街道", "所属村/社区", "名称"]
     assert "'=cmd|' /C calc'!A0" in dataset["名称"] and world.site_a.name in dataset["名称"]
     assert "小区" in dataset["类型"]
+
+
+def test_a_check_stuck_after_a_lost_message_can_be_run_again(login, cadre_a, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = login(cadre_a)
+    job = upload(client, xlsx([["所属村/社区", "名称", "类型"], ["甲村", "重查小区", "小区"]]))
+    stale = timezone.now() - dt.timedelta(minutes=10)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CHECKING, updated_at=stale)
+    assert "重新提交" in client.get(job.get_absolute_url()).content.decode()
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.VALID and not Site.objects.filter(name="重查小区").exists()
