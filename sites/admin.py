@@ -1,6 +1,8 @@
 from django.contrib import admin
+from import_export.admin import ExportActionMixin
 
-from .models import ApiToken, Area, Membership, Site
+from .models import ApiToken, Area, ImportJob, Membership, Site
+from .resources import MembershipResource, SiteResource
 
 
 @admin.register(Area)
@@ -13,7 +15,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(ExportActionMixin, admin.ModelAdmin):
+    resource_classes = [SiteResource]
     list_display = ["name", "kind", "village", "contact_name", "is_active", "is_demo"]
     list_filter = ["kind", "is_active", "is_demo", "village__parent"]
     search_fields = ["name", "address", "village__name"]
@@ -22,12 +25,26 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ExportActionMixin, admin.ModelAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["user", "role", "area", "site"]
     list_filter = ["role"]
     search_fields = ["user__username", "area__name", "site__name"]
     list_select_related = ["user", "area", "site"]
     autocomplete_fields = ["user", "area", "site"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "ledger", "user", "status", "total_rows", "error_count", "created_at"]
+    list_filter = ["ledger", "status"]
+    search_fields = ["original_name", "sha256", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["content"]
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
 
 
 @admin.register(ApiToken)

@@ -18,3 +18,4 @@ class SitesConfig(AppConfig):
         from . import audit, audit_admin  # noqa: F401  (audit trail: login signals, user admin actions)
 
         audit.connect()
+        from .imports import site_ledger, user_ledger  # noqa: F401  (register the ledgers for import/export)

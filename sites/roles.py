@@ -16,7 +16,10 @@ class Role(models.TextChoices):
 
 # Default permissions per role of the sites app, as "app_label.codename".
 SITES_ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.STAFF: {"sites.view_site", "sites.add_site", "sites.change_site", "sites.view_area"},
+    Role.STAFF: {
+        "sites.view_site", "sites.add_site", "sites.change_site", "sites.view_area",
+        "sites.view_membership", "sites.add_membership",  # the village-users ledger (import/export)
+    },  # fmt: skip
     Role.CADRE: {"sites.view_site", "sites.add_site", "sites.change_site", "sites.view_area"},
     Role.LIAISON: {"sites.view_site"},
     Role.INSPECTOR: {"sites.view_site", "sites.view_area"},

@@ -2,6 +2,7 @@
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Area, Membership, Site
 from .roles import group_name
@@ -64,3 +65,43 @@ def require_perm(user, perm: str) -> None:
 
     if not user_has_role_perm(user, perm):
         raise PermissionDenied
+
+
+# Fields an import may set on a site (everything the site form edits except the village).
+SITE_DATA_FIELDS = (
+    "kind", "name", "address", "contact_name", "contact_phone", "households", "residents", "school_level",
+    "teachers", "students", "employees", "new_hires_this_year", "latitude", "longitude",
+)  # fmt: skip
+
+
+@transaction.atomic
+def site_bulk_save(*, actor, sites: list[Site], cleaned: bool = False) -> None:
+    """Create or update many sites at once (imports): `site_save`'s rules, checked in a few queries.
+
+    Preconditions: each site's village is a loaded Area. The actor must be allowed to add sites in the
+    villages of new ones and to change sites in both the old and new villages of existing ones (always
+    checked here). `cleaned=True` says the caller already ran `full_clean()` on these very instances in
+    this transaction (the import engine's plan step does), so it is not run twice. Same-name clashes
+    are left to the unique constraint: the caller's transaction then rolls back.
+    """
+    new = [s for s in sites if s.pk is None]
+    old = [s for s in sites if s.pk is not None]
+    before = dict(Site.objects.select_for_update().filter(pk__in=[s.pk for s in old]).values_list("pk", "village_id"))
+    if actor is not None:
+        may_add = set(Area.objects.where_user_may(actor, "sites.add_site").values_list("pk", flat=True))
+        may_change = set(Area.objects.where_user_may(actor, "sites.change_site").values_list("pk", flat=True))
+        for site in new:
+            if site.village_id not in may_add:
+                raise ValidationError(f"您无权在该村/社区登记创建单位“{site.name}”。")
+        for site in old:
+            if before.get(site.pk) not in may_change or site.village_id not in may_change:
+                raise ValidationError(f"您无权修改创建单位“{site.name}”。")
+    now = timezone.now()
+    for site in sites:
+        if site.village.level != Area.Level.VILLAGE:
+            raise ValidationError(f"创建单位“{site.name}”必须属于村/社区一级。")
+        if not cleaned:
+            site.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
+        site.updated_at = now
+    Site.objects.bulk_create(new, batch_size=500)
+    Site.objects.bulk_update(old, ["village", *SITE_DATA_FIELDS, "updated_at"], batch_size=500)

@@ -20,3 +20,19 @@ def site_census(area_id: int) -> dict:
         .order_by()
     )
     return {"area": area.code, "by_kind": dict(rows)}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def import_check(job_id: int) -> None:
+    """Dry run of an uploaded file (nothing written); idempotent, state in the ImportJob row."""
+    from .imports.jobs import check_job
+
+    check_job(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def import_run(job_id: int) -> None:
+    """All-or-nothing write of a confirmed import; a redelivered message finds it done or starts over."""
+    from .imports.jobs import run_job
+
+    run_job(job_id)

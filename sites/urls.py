@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_abroad, views_areas, views_incidents, views_keypersons, views_pii
+from . import import_urls, views, views_abroad, views_areas, views_incidents, views_keypersons, views_pii
 
 app_name = "sites"
 urlpatterns = [
@@ -58,3 +58,4 @@ urlpatterns += [
     path("incidents/<int:pk>/edit/", inc.IncidentUpdateView.as_view(), name="incident_update"),
     path("incidents/<int:pk>/annul/", inc.IncidentAnnulView.as_view(), name="incident_annul"),
 ]
+urlpatterns += import_urls.urlpatterns  # ledger import/export (issue 7)

@@ -5,6 +5,7 @@ from .api_tokens import ApiToken
 from .incidents import Incident
 from .keypersons import KeyPerson, Measure, Relative
 from .premises import Finding, Premises, Rectification, Sweep, Unit, UnitVisit
+from .imports import ImportJob
 from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
 from .audit import AuthEvent, TaskOutbox, TotpDevice, UserSession, record_reason, track  # noqa: F401  (after tree)
 

@@ -1,12 +1,15 @@
-"""Factories for key persons, premises, sweeps and incidents (synthetic IDs with valid check digits)."""
+"""Factories of the sites app: key persons, premises, sweeps, incidents (synthetic IDs with valid check digits), import jobs."""
 import datetime as dt
 import random
 
 import factory
 
 from sites.idcard import make_id_number
-from sites.models import AbroadCase, Incident, KeyPerson, Measure, Premises, Rectification, Relative, Sweep, Unit
-from tests.factories import SiteFactory, UserFactory
+from sites.models import (
+    AbroadCase, ImportJob, Incident, KeyPerson, Measure, Premises, Rectification, Relative, Sweep, Unit,
+)  # fmt: skip
+from sites.roles import Role
+from tests.factories import SiteFactory, UserFactory, user_with_role
 
 _rng = random.Random(44)
 
@@ -106,3 +109,20 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     fraud_type = Incident.FraudType.BRUSHING
     summary = "刷单返利被骗。"
     entered_by = factory.SubFactory(UserFactory)
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportJob
+
+    ledger = "sites"
+    original_name = factory.Sequence(lambda n: f"台账{n}.xlsx")
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    status = ImportJob.Status.INVALID
+    content = b"PK"
+
+
+def job_in_village(village) -> ImportJob:
+    """A job uploaded by a cadre of `village` (only its uploader reaches it)."""
+    owner = user_with_role(Role.CADRE, area=village, username=f"uploader_{village.code}")
+    return ImportJobFactory(user=owner)

@@ -1,12 +1,16 @@
 """Scope-crawl registry of the sites app (see tests/scope_registry.py)."""
-from sites.models import AbroadCase, ApiToken, Area, Incident, KeyPerson, Premises, Rectification, Relative, Site, Sweep
+from sites.models import (
+    AbroadCase, ApiToken, Area, ImportJob, Incident, KeyPerson, Premises, Rectification, Relative, Site, Sweep,
+)  # fmt: skip
 from sites.roles import Role
 from tests.factories import SiteFactory, user_with_role
 
 from .factories import (
     AbroadCaseFactory, IncidentFactory, KeyPersonFactory, PremisesFactory, RectificationFactory, RelativeFactory,
-    SweepFactory,
+    SweepFactory, job_in_village,
 )  # fmt: skip
+
+from .factories import job_in_village
 
 OBJECT_IN_VILLAGE = {
     Site: lambda village: SiteFactory(village=village, name=f"{village.name}的单位"),
@@ -22,5 +26,6 @@ OBJECT_IN_VILLAGE = {
     Sweep: lambda village: SweepFactory(village=village),
     Rectification: lambda village: RectificationFactory(village=village),
     Incident: lambda village: IncidentFactory(site=SiteFactory(village=village)),
+    ImportJob: job_in_village,
 }
 PUBLIC_URL_NAMES: set[str] = {"login"}
