@@ -88,5 +88,6 @@ def test_daily_task_escalates_overdue_N6_4(world):
     from inspections.tasks import escalate_overdue_rectifications
 
     late = rectification_in(world.village_a, deadline=TODAY - datetime.timedelta(days=3))
-    assert escalate_overdue_rectifications.delay().get() == 1
+    # .apply() runs here: under the worker run, uncommitted test rows are invisible to the worker.
+    assert escalate_overdue_rectifications.apply().get() == 1
     assert Rectification.objects.get(pk=late.pk).escalated_at is not None
