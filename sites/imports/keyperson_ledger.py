@@ -82,7 +82,8 @@ class KeyPersonLedger(Ledger):
                 value = KeyPerson._meta.get_field(name).default
             setattr(person, name, value)
         try:
-            person.full_clean(exclude=NOT_FROM_SHEET, validate_unique=False, validate_constraints=False)
+            exclude = NOT_FROM_SHEET + ([] if person.gender else ["gender"])  # clean() reads it from the ID number
+            person.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise RowError([(f if f in FIELDS else None, m) for f, ms in exc.message_dict.items() for m in ms]) from None
         label = f"{village.name} · {person.name}({mask_id(person.id_number)})"
