@@ -50,3 +50,23 @@ def test_staff_cannot_import_into_another_town_N1(world, town_staff):
     result = rejected(LEDGER, fill_template(LEDGER, rows), town_staff)
     assert [(e["row"], e["field"]) for e in result.errors] == [(3, "所属村/社区")]
     assert "不是您负责的村/社区" in result.errors[0]["fix"] and Incident.objects.count() == 0
+
+
+def test_list_pages_link_exports_that_follow_their_filters_N1(login, world, town_staff):
+    from django.urls import reverse
+
+    from .ledger_kit import read_export
+
+    IncidentFactory(site=world.site_a, kind=Incident.Kind.DEN, amount_lost=None, police_case_no="DEN1")
+    IncidentFactory(site=world.site_a, police_case_no="VIC1")
+    client = login(town_staff)
+    for name, key in (("sites:incident_list", "incidents"), ("sites:premises_list", "premises"),
+                      ("sites:sweep_list", "sweeps"), ("sites:keyperson_list", "keypersons"),
+                      ("campaigns:activity_list", "activities")):  # fmt: skip
+        page = client.get(reverse(name) + "?village=" + str(world.village_a.pk)).content.decode()
+        export = reverse("sites:ledger_export", args=[key]) + "?fmt=xlsx"
+        assert export + (f"&amp;village={world.village_a.pk}" if key != "sweeps" else "") in page, name  # no filters there
+        assert reverse("sites:import_upload", args=[key]) in page, name
+    response = client.get(reverse("sites:ledger_export", args=["incidents"]) + "?fmt=xlsx&kind=den")
+    rows = read_export(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert [r[5] for r in rows[1:]] == ["DEN1"]
