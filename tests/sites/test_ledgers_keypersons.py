@@ -98,3 +98,27 @@ def test_export_is_masked_logged_and_full_only_with_permission_and_reason_N4_2(l
     rows = read_export(b"".join(full.streaming_content))
     assert rows[1][4] == person.id_number
     assert AccessLog.objects.filter(reason="【完整导出】公安核查需要", person=person).count() == 1
+
+
+def test_uploaded_job_report_and_page_never_show_full_ids_or_phones_N4_2(login, world, cadre_a,
+                                                                          django_capture_on_commit_callbacks, monkeypatch):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sites.models import ImportJob
+    from wuzha.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    rows = [row(world.village_a, 1, 手机号码="1390000"), row(world.village_a, 1)]  # bad phone; the same ID twice
+    client = login(cadre_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("sites:import_upload", args=["keypersons"]),
+                               {"file": SimpleUploadedFile("重点人员.xlsx", fill_template(LEDGER, rows))})  # fmt: skip
+    job = ImportJob.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+    assert job.status == ImportJob.Status.INVALID and job.error_count == 2
+    assert bytes(job.content) == b""  # an invalid file is never kept
+    page = client.get(job.get_absolute_url()).content.decode()
+    stored = json.dumps(job.report, ensure_ascii=False)
+    assert "与第 2 行重复" in page and "手机" in page
+    for text in (stored, page):
+        assert valid_id(1) not in text and "1390000" not in text
+    assert "139**00" in stored and valid_id(1)[:3] + "*" * 13 + valid_id(1)[-2:] in stored
