@@ -7,6 +7,7 @@ from sites.imports import Column, Ledger, Planned, RowError, registry
 from sites.imports.keyperson_ledger import detached
 from sites.imports.villages import VillageLookup
 from sites.models import Site
+from sites.scope import user_scope
 
 from .channels import FIELD_LABELS, REACH_FIELDS, Channel
 from .filters import ActivityFilter
@@ -67,7 +68,12 @@ class ActivityLedger(Ledger):
             for a in Activity.objects.filter(village_id__in=village_ids, date__in={r["date"] for r in rows})
         }
         campaigns = list(Campaign.objects.select_related("scope"))  # a handful per county
-        return {"villages": villages, "sites": sites, "existing": existing, "campaigns": campaigns}
+        # Liaisons hold their one site, not its village: they may import that site's activities only.
+        own_sites = set(user_scope(actor, self.import_permission).site_ids) if actor is not None else set()
+        area_allowed = set(villages.allowed)
+        villages.allowed |= {s.village_id for s in sites.values() if s.pk in own_sites}
+        return {"villages": villages, "sites": sites, "existing": existing, "campaigns": campaigns,
+                "own_sites": own_sites, "area_allowed": area_allowed}  # fmt: skip
 
     def find_campaign(self, values, village, campaigns) -> Campaign:
         name, day = values.get("campaign", ""), values["date"]
@@ -95,6 +101,8 @@ class ActivityLedger(Ledger):
             site = ctx["sites"].get((village.pk, values["site"]))
             if site is None:
                 raise RowError([("site", f"“{village.name}”内没有名为“{values['site']}”的创建单位。")])
+        if village.pk not in ctx["area_allowed"] and getattr(site, "pk", None) not in ctx["own_sites"]:
+            raise RowError([("site", "您只能导入您负责的创建单位的活动,请在“创建单位”列填写其名称。")])
         campaign = self.find_campaign(values, village, ctx["campaigns"])
         key = (village.pk, getattr(site, "pk", None), values["date"], values["channel"], values.get("client_key", ""))
         current = ctx["existing"].get(key)

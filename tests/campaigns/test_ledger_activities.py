@@ -65,3 +65,15 @@ def test_closed_campaign_refuses_the_import_naming_the_row_N2(world, cadre_a):
     assert error["row"] == 2 and error["field"] == "创建活动"
     assert error["fix"].startswith("第 2 行:“2021年无诈创建”该创建活动已结束,记录已锁定")
     assert Activity.objects.count() == 0
+
+
+def test_a_liaison_imports_only_their_own_sites_activities_N3_4(world, school_liaison):
+    CampaignFactory(scope=world.county)
+    own = row(world.village_a, 创建单位=world.school_a.name, 宣传渠道="讲座/培训", **{"数量(份/块/幅)": None, "覆盖人数": 120})
+    other = {**own, "创建单位": world.site_a.name, "台账编号": "A-2"}  # a site of the same village, not theirs
+    whole_village = {**own, "创建单位": "", "台账编号": "A-3"}
+    result = rejected(LEDGER, fill_template(LEDGER, [own, other, whole_village]), school_liaison)
+    assert [(e["row"], e["field"]) for e in result.errors] == [(3, "创建单位"), (4, "创建单位")]
+    assert Activity.objects.count() == 0
+    assert import_file(LEDGER, fill_template(LEDGER, [own]), school_liaison).counts["create"] == 1
+    assert Activity.objects.get().site == world.school_a
