@@ -1,7 +1,10 @@
 """The key-person ledger (涉诈重点人员): upsert by village + the ID number's keyed hash, saved through
 `sites.services_keypersons.keyperson_save`. Exports are masked unless the user holds sites.view_full_pii
 and gives a reason; every export writes access-log rows (`keyperson_export_log`)."""
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from wuzha.lib.crypto import keyed_hash
 
@@ -100,9 +103,11 @@ class KeyPersonLedger(Ledger):
 
     def export_rows(self, user, params, *, reason="", full=False, ip=None):
         """Rows of the files the user sees under the list's filters; logged first (raises if not allowed)."""
-        persons = KeyPersonFilter(
-            params, queryset=KeyPerson.objects.visible_to(user).current().select_related("village__parent"), user=user
-        ).qs.order_by("village__code", "name", "pk")  # fmt: skip
+        queryset = KeyPerson.objects.visible_to(user).current().select_related("village__parent")
+        if params.get("h"):  # the list's exact lookup by keyed hash
+            queryset = queryset.filter(Q(id_number_hash=params["h"]) | Q(phone_hash=params["h"]))
+        persons = KeyPersonFilter(params, queryset=queryset, user=user, request=SimpleNamespace(user=user))
+        persons = persons.qs.order_by("village__code", "name", "pk")
         persons = list(persons)
         keyperson_export_log(actor=user, persons=persons, reason=reason, ip=ip, full=full)
         labels = {f: dict(KeyPerson._meta.get_field(f).choices) for f in CHOICES}

@@ -122,3 +122,11 @@ def test_uploaded_job_report_and_page_never_show_full_ids_or_phones_N4_2(login, 
     for text in (stored, page):
         assert valid_id(1) not in text and "1390000" not in text
     assert "139**00" in stored and valid_id(1)[:3] + "*" * 13 + valid_id(1)[-2:] in stored
+
+
+def test_export_follows_the_lists_hash_lookup_and_mine_filters_N4_2(world, cadre_a):
+    mine = KeyPersonFactory(village=world.village_a, cadre=cadre_a)
+    other = KeyPersonFactory(village=world.village_a)
+    by_hash = read_export(export_xlsx(LEDGER, cadre_a, {"h": keyed_hash(other.id_number)}, reason="核对一人"))
+    assert [r[2] for r in by_hash[1:]] == [other.name]
+    assert [r[2] for r in read_export(export_xlsx(LEDGER, cadre_a, {"mine": "true"}, reason="我负责的"))[1:]] == [mine.name]
