@@ -15,3 +15,5 @@ class CampaignsConfig(AppConfig):
         from .roles import CAMPAIGNS_ROLE_PERMISSIONS
 
         post_migrate.connect(role_defaults_installer(CAMPAIGNS_ROLE_PERMISSIONS), sender=self, weak=False)
+
+        from . import imports  # noqa: F401  (register the activities ledger for Excel import/export)

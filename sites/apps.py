@@ -18,4 +18,6 @@ class SitesConfig(AppConfig):
         from . import audit, audit_admin  # noqa: F401  (audit trail: login signals, user admin actions)
 
         audit.connect()
-        from .imports import site_ledger, user_ledger  # noqa: F401  (register the ledgers for import/export)
+        from .imports import (  # noqa: F401  (register the ledgers for import/export)
+            incident_ledger, keyperson_ledger, premises_ledger, site_ledger, sweep_ledger, user_ledger,
+        )

@@ -1,11 +1,13 @@
 """Import and export pages for every registered ledger: template, upload, dry-run report, confirm, export."""
 import logging
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -17,6 +19,7 @@ from .imports.jobs import import_job_confirm, import_job_create, is_stale, job_p
 from .imports.template import build_template
 from .models import ImportJob
 from .scope import user_has_role_perm
+from .views_common import client_ip
 
 log = logging.getLogger("wuzha.exports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,9 +150,30 @@ class LedgerExportView(LedgerMixin, View):
     ledger_action = "export"
 
     def get(self, request, ledger):
+        if getattr(self.ledger, "export_needs_reason", False):  # key persons: a reason first, sent by POST
+            return self.ask_reason(ExportReasonForm(user=request.user))
+        return self.respond(request, self.ledger.export_rows(request.user, request.GET))
+
+    def post(self, request, ledger):
+        if not getattr(self.ledger, "export_needs_reason", False):
+            return self.get(request, ledger)
+        form = ExportReasonForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.ask_reason(form)
+        try:
+            rows = self.ledger.export_rows(request.user, request.GET, reason=form.cleaned_data["reason"],
+                                           full=form.cleaned_data.get("full", False), ip=client_ip(request))  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.ask_reason(form)
+        return self.respond(request, rows)
+
+    def ask_reason(self, form):
+        return render(self.request, "sites/simple_form.html", {"form": form, "title": f"导出{self.ledger.title}"})
+
+    def respond(self, request, rows):
         fmt = request.GET.get("fmt", "xlsx")
         headers = [c.header for c in self.ledger.columns]
-        rows = self.ledger.export_rows(request.user, request.GET)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filters = sorted(k for k in request.GET if k not in ("fmt", "page"))
         log.info("export: ledger=%s user=%s fmt=%s filters=%s", self.ledger.key, request.user.pk, fmt, filters)
@@ -161,6 +185,21 @@ class LedgerExportView(LedgerMixin, View):
         response = FileResponse(handle, content_type=XLSX)
         response["Content-Disposition"] = _attachment(f"{self.ledger.title}-{stamp}.xlsx")
         return response
+
+
+class ExportReasonForm(forms.Form):
+    """Why personal data leaves the system (logged); the full export is offered only to sites.view_full_pii."""
+
+    reason = forms.CharField(label="导出用途", max_length=150, help_text="用途、时间、您的账号和 IP 将记入访问日志。",
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip
+    full = forms.BooleanField(label="导出完整身份证号和电话(仅限确有必要)", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.has_perm("sites.view_full_pii"):
+            del self.fields["full"]
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields, Submit("submit", "导出", css_class="btn-primary w-100 w-md-auto"))
 
 
 def _attachment(filename: str) -> str:

@@ -183,18 +183,28 @@ EXPORT_HEADER = ["姓名", "性别", "公民身份号码(脱敏)", "手机号码
 
 
 @transaction.atomic
-def keyperson_export(*, actor, persons, reason: str, ip: str | None) -> list[list[str]]:
-    """Masked rows of the given (already scoped) files; one access-log row per exported file."""
+def keyperson_export_log(*, actor, persons: list[KeyPerson], reason: str, ip: str | None, full: bool = False) -> None:
+    """Every export of key persons (the masked CSV, the Excel ledger) logs one row per exported file first.
+    A full (unmasked) export also needs sites.view_full_pii; its log rows say so in the reason."""
     if not actor.has_perm("sites.export_keyperson"):
         raise PermissionDenied("您没有导出重点人员名单的权限。")
+    if full and not actor.has_perm("sites.view_full_pii"):
+        raise PermissionDenied("您没有查看完整个人信息的权限,只能导出脱敏名单。")
     if len(reason.strip()) < 4:
         raise ValidationError({"reason": "请填写导出用途(至少 4 个字),该理由将记入访问日志。"})
-    persons = list(persons)
+    reason = ("【完整导出】" if full else "") + reason.strip()
     AccessLog.objects.bulk_create(
-        AccessLog(user=actor, person=p, action=AccessLog.Action.EXPORT, reason=reason.strip(), ip=ip or None,
+        AccessLog(user=actor, person=p, action=AccessLog.Action.EXPORT, reason=reason[:200], ip=ip or None,
                   village_code=p.village.code)  # fmt: skip
         for p in persons
     )
+
+
+@transaction.atomic
+def keyperson_export(*, actor, persons, reason: str, ip: str | None) -> list[list[str]]:
+    """Masked rows of the given (already scoped) files; one access-log row per exported file."""
+    persons = list(persons)
+    keyperson_export_log(actor=actor, persons=persons, reason=reason, ip=ip)
     return [
         [p.name, p.get_gender_display(), mask_id(p.id_number), mask_phone(p.phone), p.village.name,
          p.get_category_display(), p.get_risk_level_display(), p.get_status_display(),

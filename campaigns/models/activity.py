@@ -50,6 +50,9 @@ class Activity(models.Model):
     parents_reached = models.PositiveIntegerField("覆盖家长数", **_count)
     app_installs = models.PositiveIntegerField("新增国家反诈中心APP安装数", default=0)
     notes = models.TextField("备注", blank=True)
+    client_key = models.CharField(
+        "台账编号", max_length=40, blank=True, help_text="村/社区自己台账里的编号;Excel 导入时用来识别同一条记录"
+    )
     # Evidence flags (N6.4 inspections rely on them): shown to town staff, never blocking entry.
     flag_duplicate_photo = models.BooleanField("照片疑似重复使用", default=False)
     flag_exif_mismatch = models.BooleanField("照片拍摄时间与活动日期不符", default=False)

@@ -147,7 +147,8 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
             if key in keys:
                 result.error(row=number, header="、".join(ledger.column(f).header for f in ledger.natural_key
                                                           if f in values),  # fmt: skip
-                             value=" / ".join(k for k in key if k), fix=f"与第 {keys[key]} 行重复,请合并为一行。")
+                             value=" / ".join(str(_shown(ledger.column(f), k)) for f, k in zip(ledger.natural_key, key) if k),
+                             fix=f"与第 {keys[key]} 行重复,请合并为一行。")  # fmt: skip
                 continue
             keys[key] = number
         chunk.append((number, values, failed))

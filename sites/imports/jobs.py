@@ -68,8 +68,10 @@ def check_job(job_id: int) -> None:
 
     result = engine.analyse(ledger_for(job), name=job.original_name, data=_read(job), actor=job.user,
                             on_progress=progress)  # fmt: skip
+    # A file with errors can never be confirmed: drop its bytes (a key-person file holds full ID numbers).
+    dropped = {"content": b""} if result.error_count else {}
     ImportJob.objects.filter(pk=job_id, status=S.CHECKING).update(
-        status=S.INVALID if result.error_count else S.VALID, report=result.as_report(), counts=result.counts,
+        **dropped, status=S.INVALID if result.error_count else S.VALID, report=result.as_report(), counts=result.counts,
         error_count=result.error_count, total_rows=result.rows, processed_rows=0, checked_at=timezone.now(),
         updated_at=timezone.now(),
     )  # fmt: skip
@@ -135,7 +137,7 @@ def run_job(job_id: int) -> None:
     except engine.ImportRejected as exc:
         if exc.result.error_count:
             ImportJob.objects.filter(pk=job_id, status=S.RUNNING).update(
-                status=S.FAILED, report=exc.result.as_report(), error_count=exc.result.error_count,
+                status=S.FAILED, report=exc.result.as_report(), error_count=exc.result.error_count, content=b"",
                 failure="导入前再次检查发现问题,未写入任何数据。", finished_at=timezone.now(),
                 updated_at=timezone.now(),
             )  # fmt: skip

@@ -1,0 +1,150 @@
+"""The propaganda ledger (宣传活动台账) for Excel import and export: upsert by village + site + date + channel +
+台账编号 (the village's own key), saved one row at a time through `campaigns.services.activity_record`, so
+scope, the closed-campaign lock, the channel's reach rules and the evidence flags stay in one place."""
+from django.core.exceptions import ValidationError
+
+from sites.imports import Column, Ledger, Planned, RowError, registry
+from sites.imports.keyperson_ledger import detached
+from sites.imports.villages import VillageLookup
+from sites.models import Site
+from sites.scope import user_scope
+
+from .channels import FIELD_LABELS, REACH_FIELDS, Channel
+from .filters import ActivityFilter
+from .models import Activity, Campaign
+from .services import LOCKED, activity_record
+
+PEOPLE = ("cadres", "police", "grid_workers", "volunteers")
+FIELDS = ("date", "channel", "client_key", "title", *PEOPLE, *REACH_FIELDS, "app_installs", "notes")
+COUNTS = (*PEOPLE, *(f for f in REACH_FIELDS if f != "post_links"), "app_installs")
+EXPORT_PATHS = {"campaign": "campaign__name", "town": "village__parent__name", "village": "village__name",
+                "site": "site__name"}
+NOT_FROM_SHEET = ["id", "campaign", "village", "site", "created_by", "created_at", "updated_at", "is_demo"]
+
+
+def _label(name):
+    return str(Activity._meta.get_field(name).verbose_name)
+
+
+class ActivityLedger(Ledger):
+    key = "activities"
+    title = "宣传活动"
+    import_permission = "campaigns.add_activity"
+    export_permission = "campaigns.view_activity"
+    natural_key = ("town", "village", "site", "date", "channel", "client_key")
+    columns = (
+        Column("campaign", "创建活动", help="可不填:按村/社区和开展日期自动对应正在进行的创建活动;有多个时须填写活动名称。"),
+        Column("town", "镇/街道", help="村/社区重名时用于区分,可不填。", example="东桥镇"),
+        Column("village", "所属村/社区", required=True, help="村/社区全称或 12 位区划代码。", example="东桥村",
+               aliases=("村/社区",)),  # fmt: skip
+        Column("site", "创建单位", help="不填表示以整个村/社区为单位开展;填写则须是该村/社区内的单位名称。",
+               example="东桥幸福小区"),  # fmt: skip
+        Column("date", "开展日期", kind="date", required=True, example="2021-11-20", aliases=("日期",)),
+        Column("channel", "宣传渠道", kind="choice", required=True, choices=tuple(Channel.choices), example="宣传栏/展板",
+               aliases=("形式", "渠道")),  # fmt: skip
+        Column("client_key", "台账编号", max_length=40, example="DQ-2021-001",
+               help="您自己台账里的编号:同一天同一渠道有多条时用它区分;重新上传时按它更新,不会重复。"),  # fmt: skip
+        Column("title", "主题/地点", max_length=100, example="幸福路宣传栏更新"),
+        *(Column(f, _label(f), kind="int", example=1 if f == "cadres" else "") for f in PEOPLE),
+        *(Column(f, FIELD_LABELS[f], kind="int", example=2 if f == "copies" else "") for f in REACH_FIELDS
+          if f != "post_links"),  # fmt: skip
+        Column("post_links", "链接", help="新媒体渠道必填,多个链接用空格分隔。", aliases=(FIELD_LABELS["post_links"],)),
+        Column("app_installs", _label("app_installs"), kind="int"),
+        Column("notes", "备注"),
+    )
+    instructions = (
+        "每行一次宣传活动。按“村/社区 + 创建单位 + 开展日期 + 宣传渠道 + 台账编号”识别:已有的会被更新,没有的会新增。",
+        "各渠道须填写的数量见系统“宣传活动”登记页(如宣传栏填数量,入户走访填走访户数,新媒体填发布条数和链接)。",
+        "已结束的创建活动不能再导入记录;只能导入您负责的范围;任何一行有错,整个文件都不会写入。照片请在系统中补传。",
+    )
+
+    def prepare(self, rows, actor):
+        villages = VillageLookup(rows, actor, self.import_permission)
+        village_ids = [v.pk for v in villages.by_code.values()]
+        sites = {(s.village_id, s.name): s for s in
+                 Site.objects.filter(village_id__in=village_ids, name__in={r["site"] for r in rows if r.get("site")})}  # fmt: skip
+        existing = {
+            (a.village_id, a.site_id, a.date, a.channel, a.client_key): a
+            for a in Activity.objects.filter(village_id__in=village_ids, date__in={r["date"] for r in rows})
+        }
+        campaigns = list(Campaign.objects.select_related("scope"))  # a handful per county
+        # Liaisons hold their one site, not its village: they may import that site's activities only.
+        own_sites = set(user_scope(actor, self.import_permission).site_ids) if actor is not None else set()
+        area_allowed = set(villages.allowed)
+        villages.allowed |= {s.village_id for s in sites.values() if s.pk in own_sites}
+        return {"villages": villages, "sites": sites, "existing": existing, "campaigns": campaigns,
+                "own_sites": own_sites, "area_allowed": area_allowed}  # fmt: skip
+
+    def find_campaign(self, values, village, campaigns) -> Campaign:
+        name, day = values.get("campaign", ""), values["date"]
+        inside = [c for c in campaigns if village.code.startswith(c.scope.prefix)]
+        if name:
+            found = [c for c in inside if c.name == name]
+            if not found:
+                raise RowError([("campaign", f"“{village.name}”不在名为“{name}”的创建活动范围内,请核对活动名称。")])
+        else:
+            found = [c for c in inside if c.contains(day) and c.status != Campaign.Status.DRAFT] or [
+                c for c in inside if c.contains(day)]  # fmt: skip
+            if not found:
+                raise RowError([("date", f"{day:%Y年%-m月%-d日}没有覆盖“{village.name}”的创建活动,请核对日期。")])
+            if len(found) > 1:
+                raise RowError([("campaign", "该日期有多个创建活动,请填写“创建活动”名称:" + "、".join(c.name for c in found))])
+        campaign = found[0]
+        if campaign.is_closed:
+            raise RowError([("campaign", f"第 {values['_row']} 行:“{campaign.name}”{LOCKED}")])
+        return campaign
+
+    def plan(self, values, ctx, actor):
+        village = ctx["villages"].find(values)
+        site = None
+        if values.get("site"):
+            site = ctx["sites"].get((village.pk, values["site"]))
+            if site is None:
+                raise RowError([("site", f"“{village.name}”内没有名为“{values['site']}”的创建单位。")])
+        if village.pk not in ctx["area_allowed"] and getattr(site, "pk", None) not in ctx["own_sites"]:
+            raise RowError([("site", "您只能导入您负责的创建单位的活动,请在“创建单位”列填写其名称。")])
+        campaign = self.find_campaign(values, village, ctx["campaigns"])
+        key = (village.pk, getattr(site, "pk", None), values["date"], values["channel"], values.get("client_key", ""))
+        current = ctx["existing"].get(key)
+        activity = Activity(village=village) if current is None else detached(current)
+        activity.campaign, activity.village, activity.site = campaign, village, site
+        for name in FIELDS:
+            if name in values:
+                value = values[name]
+                if name in PEOPLE or name == "app_installs":
+                    value = value or 0
+                elif name == "post_links":
+                    value = "\n".join(value.split())
+                setattr(activity, name, value)
+        try:
+            activity.full_clean(exclude=NOT_FROM_SHEET, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise RowError([(f if f in FIELDS else None, m) for f, ms in exc.message_dict.items() for m in ms]) from None
+        label = f"{site or village} · {activity.date:%Y-%m-%d} · {activity.get_channel_display()}"
+        if current is None:
+            return Planned(values["_row"], "create", label, activity)
+        changed = current.campaign_id != campaign.pk or any(getattr(activity, f) != getattr(current, f) for f in FIELDS)
+        return Planned(values["_row"], "update" if changed else "unchanged", label, activity)
+
+    def save(self, *, actor, planned):
+        try:
+            activity_record(actor=actor, activity=planned.obj)
+        except ValidationError as exc:
+            exc.row = planned.row  # the engine names the row in its "nothing written" message
+            raise
+
+    def export_rows(self, user, params):
+        queryset = ActivityFilter(params, queryset=Activity.objects.visible_to(user), user=user).qs
+        channels = dict(Channel.choices)
+        names = [EXPORT_PATHS.get(c.field, c.field) for c in self.columns]
+        at = {c.field: i for i, c in enumerate(self.columns)}
+        order = {"date": ("date", "pk"), "-created_at": ("-created_at", "-pk")}.get(params.get("sort"), ("-date", "-pk"))
+        for row in queryset.order_by(*order).values_list(*names).iterator(chunk_size=2000):
+            row = list(row)
+            row[at["channel"]] = channels.get(row[at["channel"]], row[at["channel"]])
+            row[at["site"]] = row[at["site"]] or ""
+            row[at["post_links"]] = " ".join((row[at["post_links"]] or "").split())
+            yield row
+
+
+registry.register(ActivityLedger())
