@@ -117,6 +117,24 @@ class AssessmentFileView(RunMixin, View):
         return FileResponse(getattr(run, kind).open("rb"), as_attachment=True, filename=name)
 
 
+class AssessmentLedgersView(RunMixin, View):
+    """一键生成台账: the five standard ledgers of the run's scope, from the records already entered."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from .assessment.ledgers import build_ledgers
+
+        run = self.get_run()
+        response = HttpResponse(build_ledgers(run, request.user),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        from urllib.parse import quote
+
+        name = quote(f"台账-{run.scope.name}-{run.as_of:%Y%m%d}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+
+
 class AssessmentPrintView(RunMixin, DetailView):
     template_name = "inspections/assessment_print.html"
     context_object_name = "run"
