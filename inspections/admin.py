@@ -97,3 +97,4 @@ class SealedViewLogAdmin(admin.ModelAdmin):
     list_display = ["plan", "user", "path", "viewed_at"]
     list_filter = ["viewed_at"]
     search_fields = ["plan__name", "user__username", "path"]
+from .assessment import admin as assessment_admin  # noqa: E402,F401  (issue 6)

@@ -1,37 +1,108 @@
-"""Fills `scoring.SiteFacts` for one site and period from the data that exists.
+"""Fills `scoring.SiteFacts` for sites and a period from the data that exists.
 
-Today only open rectifications come from this app. The hooks below are where incidents (sites app:
-victim cases, suspects, dens, losses) and activities (campaigns app: concentrated events, app-install
-rates) plug in once those apps have them; until then their facts stay None ("缺少数据"), so a gate on
-them fails loudly instead of passing silently.
+Incidents come from the sites app (victim cases, suspects, dens, losses; annulled ones never count) and
+activities from the campaigns app (concentrated events, APP installs over the site's population). The
+bulk functions take a list of site ids and cost one query each whatever the number of sites; the
+per-site hooks call them with one id (used by the inspection gate page).
 """
 
 import datetime
+from collections import defaultdict
+from decimal import Decimal
 
-from sites.models import Site
+from django.db.models import Count, Max, Q, Sum
+
+from campaigns.channels import CONCENTRATED
+from campaigns.models import Activity
+from sites.models import Incident, Site
 
 from .models import Rectification
 from .scoring import SiteFacts
 
+POPULATION_FIELDS = {"residents": "residents", "students": "students", "employees": "employees"}
+
+
+def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date) -> dict[int, dict]:
+    """{site_id: {"victim_cases", "suspects", "dens", "max_single_loss"}} for [start, end]; one query."""
+    out = {pk: {"victim_cases": 0, "suspects": 0, "dens": 0, "max_single_loss": Decimal("0")} for pk in site_ids}
+    rows = (
+        Incident.objects.filter(site__in=list(site_ids), occurred_on__gte=start, occurred_on__lte=end,
+                                annulled_at__isnull=True)
+        .values("site_id")
+        .annotate(
+            victims=Count("pk", filter=Q(kind="victim")),
+            suspects=Count("pk", filter=Q(kind="suspect")),
+            dens=Count("pk", filter=Q(kind="den")),
+            loss=Max("amount_lost"),
+        )
+    )  # fmt: skip
+    for r in rows:
+        out[r["site_id"]] = {
+            "victim_cases": r["victims"], "suspects": r["suspects"], "dens": r["dens"],
+            "max_single_loss": r["loss"] or Decimal("0"),
+        }  # fmt: skip
+    return out
+
+
+def activity_facts_bulk(sites, start: datetime.date, end: datetime.date, campaign=None) -> dict[int, dict]:
+    """{site_id: {"concentrated_events", "app_install_rates"}}; `sites` are Site rows (population fields).
+
+    One query. The install rate per population is installs recorded in the period / population × 100.
+    """
+    sites = list(sites)
+    qs = Activity.objects.filter(site__in=[s.pk for s in sites], date__gte=start, date__lte=end)
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    agg = {
+        r["site_id"]: r
+        for r in qs.values("site_id").annotate(
+            events=Count("pk", filter=Q(channel__in=CONCENTRATED)), installs=Sum("app_installs")
+        )
+    }
+    out = {}
+    for s in sites:
+        r = agg.get(s.pk, {"events": 0, "installs": 0})
+        rates = {}
+        for population, field in POPULATION_FIELDS.items():
+            size = getattr(s, field, None)
+            if size:
+                rates[population] = round(min(100.0, (r["installs"] or 0) * 100.0 / size), 2)
+        out[s.pk] = {"concentrated_events": r["events"], "app_install_rates": rates}
+    return out
+
 
 def incident_facts(site: Site, start: datetime.date, end: datetime.date) -> dict:
-    """HOOK (sites/incidents): {"victim_cases", "suspects", "dens", "max_single_loss"} for the period."""
-    return {}
+    """{"victim_cases", "suspects", "dens", "max_single_loss"} of one site for the period."""
+    return incident_facts_bulk([site.pk], start, end)[site.pk]
 
 
 def activity_facts(site: Site, start: datetime.date, end: datetime.date) -> dict:
-    """HOOK (campaigns/activities): {"concentrated_events": int, "app_install_rates": {population: pct}}."""
-    return {}
+    """{"concentrated_events": int, "app_install_rates": {population: pct}} of one site for the period."""
+    return activity_facts_bulk([site], start, end)[site.pk]
+
+
+def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None) -> dict[int, SiteFacts]:
+    """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities)."""
+    sites = list(sites)
+    ids = [s.pk for s in sites]
+    open_counts = defaultdict(int)
+    for site_id, n in (
+        Rectification.objects.filter(site__in=ids).open().values("site_id").annotate(n=Count("pk"))
+        .values_list("site_id", "n")
+    ):  # fmt: skip
+        open_counts[site_id] = n
+    now = incident_facts_bulk(ids, start, end)
+    length = end - start
+    before = incident_facts_bulk(ids, start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1))
+    acts = activity_facts_bulk(sites, start, end, campaign)
+    out = {}
+    for pk in ids:
+        facts = SiteFacts(open_rectifications=open_counts[pk], **now[pk], **acts[pk])
+        facts.previous = {k: float(v) for k, v in before[pk].items() if v is not None}
+        out[pk] = facts
+    return out
 
 
 def site_facts(site: Site, start: datetime.date, end: datetime.date) -> SiteFacts:
     """Facts of `site` in [start, end]; `previous` holds the same facts for the period just before."""
-    facts = SiteFacts(
-        open_rectifications=Rectification.objects.filter(site=site).open().count(),
-        **incident_facts(site, start, end),
-        **activity_facts(site, start, end),
-    )
-    length = end - start
-    before = incident_facts(site, start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1))
-    facts.previous = {k: float(v) for k, v in before.items() if v is not None and not isinstance(v, dict)}
-    return facts
+    return facts_for_sites([site], start, end)[site.pk]

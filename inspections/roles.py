@@ -10,6 +10,8 @@ INSPECTIONS_ROLE_PERMISSIONS: dict[str, set[str]] = {
         "inspections.view_inspection", "inspections.review_inspection",
         "inspections.view_evidence",
         "inspections.view_rectification", "inspections.verify_rectification",
+        "inspections.view_assessmentrun", "inspections.run_assessment", "inspections.confirm_title",
+        "inspections.view_assessmentvillageresult", "inspections.view_appeal", "inspections.view_titledecision",
     },
     Role.INSPECTOR: {
         "inspections.view_standard", "inspections.view_inspectionplan",
@@ -19,6 +21,7 @@ INSPECTIONS_ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.CADRE: {
         "inspections.view_standard", "inspections.view_inspection", "inspections.view_evidence",
         "inspections.view_rectification", "inspections.respond_rectification",
+        "inspections.view_assessmentvillageresult", "inspections.view_appeal", "inspections.add_appeal",
     },
     Role.LIAISON: {
         "inspections.view_inspection", "inspections.view_evidence",

@@ -31,3 +31,7 @@ urlpatterns = [
     path("rectifications/", r.RectificationListView.as_view(), name="rectification_list"),
     path("rectifications/<int:pk>/", r.RectificationDetailView.as_view(), name="rectification_detail"),
 ]
+
+from .assessment_urls import urlpatterns as assessment_urlpatterns  # noqa: E402  (issue 6)
+
+urlpatterns += assessment_urlpatterns

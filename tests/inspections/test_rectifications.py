@@ -76,12 +76,12 @@ def test_overdue_list_and_escalation_is_idempotent_N6_4(world, town_staff):
     assert Rectification.objects.get(pk=late.pk).escalated_at is not None
 
 
-def test_facts_provider_counts_open_rectifications_and_leaves_hooks_N6_4(world):
+def test_facts_provider_counts_open_rectifications_and_known_zeros_N6_4(world):
     rectification_in(world.village_a)
     site = Rectification.objects.get().site
     facts = site_facts(site, TODAY - datetime.timedelta(days=30), TODAY)
     assert facts.open_rectifications == 1
-    assert facts.victim_cases is None and facts.concentrated_events is None  # hooks for incidents / activities
+    assert facts.victim_cases == 0 and facts.concentrated_events == 0  # incidents / activities wired (issue 6)
 
 
 def test_daily_task_escalates_overdue_N6_4(world):

@@ -176,9 +176,12 @@ def test_inspection_page_shows_gated_conditions_over_site_facts_N6_4(client, set
     setup.standard.gates = {"all": [{"fact": "open_rectifications", "op": "==", "value": 0},
                                     {"fact": "victim_cases", "op": "<=", "value": 0}]}  # fmt: skip
     setup.standard.save()
+    from tests.sites.factories import IncidentFactory
+
+    IncidentFactory(site=setup.inspection.site, occurred_on=setup.campaign.starts_on)  # facts wired (issue 6)
     client.force_login(town_staff)
     page = client.get(setup.inspection.get_absolute_url()).content.decode()
-    assert "达标条件:未全部满足" in page and "缺少数据:发案数不超过0" in page
+    assert "达标条件:未全部满足" in page and "未达到:发案数不超过0(实际 1)" in page
     assert "未完成整改数等于0" in page
 
 

@@ -1,0 +1,112 @@
+"""Compile one village of a run, and merge a run: the steps the Celery tasks call (idempotent, DB state)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from decimal import Decimal
+
+from django.db import transaction
+
+from django.utils import timezone
+
+from sites.models import Area
+
+from ..models import AssessmentRun, AssessmentVillageResult
+from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
+from .figures import village_figures
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def inputs_hash(campaign_id: int, scope_code: str, as_of, rules: dict) -> str:
+    raw = json.dumps([campaign_id, scope_code, str(as_of), rules], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def run_villages(run: AssessmentRun):
+    """Villages of the run's scope inside the campaign's scope, in code order."""
+    prefix = run.scope.prefix
+    cprefix = run.campaign.scope.prefix
+    longer = prefix if len(prefix) >= len(cprefix) else cprefix
+    return Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=longer).select_related("parent").order_by("code")
+
+
+def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:
+    """Figures → pure results → one row per (run, village); re-running replaces it (same inputs, same row)."""
+    figures = village_figures(run.campaign, village, run.as_of, run.rules)
+    sites = [site_result(s, run.rules) for s in figures.sites]
+    v = village_result(figures.village, sites, run.rules)
+    data = {
+        "village": _plain(asdict(v)),
+        "sites": [_plain(asdict(s)) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
+        "deductions": figures.deductions,
+        "propaganda": figures.propaganda,
+        "key_persons": figures.key_persons,
+        "inspections": figures.inspections,
+        "rectifications": figures.rectifications,
+    }
+    row, _ = AssessmentVillageResult.objects.update_or_create(
+        run=run, village=village, defaults={"score": v.score, "data": data}
+    )
+    return row
+
+
+def record_village_done(run_id: int) -> bool:
+    """Count finished villages; True for exactly one caller: the one that moves the run to the merge stage."""
+    done = AssessmentVillageResult.objects.filter(run_id=run_id).count()
+    now = timezone.now()
+    AssessmentRun.objects.filter(pk=run_id).update(villages_done=done, heartbeat_at=now)
+    won = AssessmentRun.objects.filter(
+        pk=run_id, stage=AssessmentRun.Stage.VILLAGES, villages_total__lte=done
+    ).update(stage=AssessmentRun.Stage.MERGE, heartbeat_at=now)
+    return bool(won)
+
+
+def _village_from(data: dict) -> VillageResult:
+    v = dict(data["village"])
+    for key in ("score", "site_mean", "own_rate"):
+        v[key] = Decimal(v[key]) if v[key] is not None else None
+    return VillageResult(**v)
+
+
+def merge(run: AssessmentRun) -> dict:
+    """Ranks, town roll-up, summary and the result hash; writes ranks onto the village rows."""
+    rows = list(run.village_results.select_related("village").order_by("village__code"))
+    villages = rank_villages([_village_from(r.data) for r in rows])
+    rank_of = {v.code: v.rank for v in villages}
+    with transaction.atomic():
+        for r in rows:
+            rank = rank_of.get(r.village.code)
+            if r.rank != rank:
+                AssessmentVillageResult.objects.filter(pk=r.pk).update(rank=rank)
+    towns = town_rollup(villages)
+    sites = [s for r in rows for s in r.data["sites"]]
+    summary = {
+        "villages": [_plain(asdict(v)) for v in villages],
+        "towns": [_plain(asdict(t)) for t in towns],
+        "sites": len(sites),
+        "proposed_titles": sum(1 for s in sites if s["proposed_title"]),
+        "sanwu_broken": sum(1 for s in sites if not s["sanwu_holds"]),
+    }
+    canonical = json.dumps([summary, [r.data for r in rows]], sort_keys=True, ensure_ascii=False)
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        summary=summary, result_hash=hashlib.sha256(canonical.encode()).hexdigest(),
+        stage=AssessmentRun.Stage.FILES, heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    run.refresh_from_db()
+    return summary
+
+
+def touch(run_id: int, **fields) -> None:
+    AssessmentRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+
+

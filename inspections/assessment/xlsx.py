@@ -1,0 +1,118 @@
+"""The assessment report as an xlsx workbook (openpyxl): Chinese headers, frozen panes, widths, A4
+landscape with repeated title rows, formula-safe text, a bar chart of village scores."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from wuzha.lib.excel_export import escape_formula
+
+from .rules import COMPONENT_LABELS, notes
+
+KIND_LABELS = {"community": "无诈小区", "campus": "无诈校园", "enterprise": "无诈企业"}
+ENROLMENT_LABELS = {"applied": "申报", "building": "创建中", "awaiting": "待验收", "named": "已命名", "failed": "未通过"}
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            if value and value.replace(".", "", 1).isdigit():
+                return float(value)
+        except ValueError:
+            pass
+        return escape_formula(value)
+    return value
+
+
+def _sheet(wb, title: str, headers: list[str], rows, widths: list[int], caption: str):
+    ws = wb.create_sheet(title)
+    ws.append([caption])
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    ws.append(headers)
+    for c in range(1, len(headers) + 1):
+        cell = ws.cell(row=2, column=c)
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    return ws
+
+
+def _pct(value):
+    return "" if value in (None, "") else float(value)
+
+
+def build_workbook(run, results) -> bytes:
+    """`results`: the run's AssessmentVillageResult rows (with .village), in rank order."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    caption = f"{run.campaign.name} 考核报告 · {run.scope.name} · 截至{run.as_of.year}年{run.as_of.month}月{run.as_of.day}日"
+    summary_rows, site_rows, deduction_rows, prop_rows, kp_rows, insp_rows, rect_rows = [], [], [], [], [], [], []
+    for r in results:
+        d, v = r.data, r.data["village"]
+        enrolled = sum(1 for s in d["sites"] if s.get("enrolment"))
+        activities = sum(p["count"] for p in d["propaganda"])
+        summary_rows.append([
+            r.rank, v["town_name"], v["name"], v["score"], v["site_mean"], v["own_rate"], v["sites"], enrolled,
+            v["proposed_titles"], v["sanwu_broken"], len(d["inspections"]), activities, sum(d["key_persons"].values()),
+        ])  # fmt: skip
+        for s in d["sites"]:
+            c = s["components"]
+            site_rows.append([
+                v["name"], s["name"], KIND_LABELS.get(s["kind"], s["kind"]), ENROLMENT_LABELS.get(s.get("enrolment"), "未申报"),
+                s["score"], *[_pct(c.get(k)) for k in COMPONENT_LABELS], "是" if s["sanwu_holds"] else "否",
+                "是" if s["gates_ok"] else "否", s["open_rectifications"], "是" if s["proposed_title"] else "否",
+                ";".join(s["reasons"]),
+            ])  # fmt: skip
+        deduction_rows += [[v["name"], x["site"], x["section"], x["item"], x["points"], x["reason"]] for x in d["deductions"]]
+        prop_rows += [[v["name"], p["channel"], p["count"], p["people"], p["installs"]] for p in d["propaganda"]]
+        kp_rows += [[v["name"], k, n] for k, n in d["key_persons"].items()]
+        insp_rows += [[v["name"], i["site"], i["plan"], i["date"], i["score"], "是" if i["vetoed"] else "否"] for i in d["inspections"]]
+        rect_rows += [[v["name"], k, n] for k, n in d["rectifications"].items()]
+    ws = _sheet(wb, "汇总", ["名次", "镇(街道)", "村(社区)", "得分", "单位平均分", "村级任务完成率(%)", "创建单位数",
+                             "已申报单位数", "拟命名单位数", "“三无”不成立单位数", "明察暗访次数", "宣传活动次数",
+                             "重点人员数"], summary_rows, [6, 12, 14, 8, 10, 12, 10, 10, 10, 12, 10, 10, 10], caption)
+    if summary_rows:
+        chart = BarChart()
+        chart.title, chart.y_axis.title = "各村(社区)得分", "得分"
+        chart.add_data(Reference(ws, min_col=4, min_row=2, max_row=2 + len(summary_rows)), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=3, min_row=3, max_row=2 + len(summary_rows)))
+        chart.width, chart.height = 24, 10
+        ws.add_chart(chart, f"A{len(summary_rows) + 5}")
+    towns = [[t["rank"], t["name"], t["score"], t["villages"], t["sites"], t["proposed_titles"]]
+             for t in run.summary.get("towns", [])]  # fmt: skip
+    _sheet(wb, "镇汇总", ["名次", "镇(街道)", "得分", "村(社区)数", "创建单位数", "拟命名单位数"], towns,
+           [6, 14, 8, 10, 10, 12], caption)  # fmt: skip
+    _sheet(wb, "单位明细", ["村(社区)", "创建单位", "类型", "申报状态", "得分", *[f"{x}" for x in COMPONENT_LABELS.values()],
+                           "“三无”", "门槛", "未完成整改", "拟命名", "原因"], site_rows,
+           [12, 20, 10, 8, 8, 10, 10, 10, 10, 10, 6, 6, 8, 6, 50], caption)  # fmt: skip
+    _sheet(wb, "扣分明细", ["村(社区)", "创建单位", "项目", "标准", "扣分", "扣分原因"], deduction_rows,
+           [12, 20, 12, 40, 6, 40], caption)
+    _sheet(wb, "宣传统计", ["村(社区)", "宣传渠道", "活动次数", "覆盖人数", "APP安装数"], prop_rows, [12, 16, 10, 10, 10], caption)
+    _sheet(wb, "重点人员统计", ["村(社区)", "人员类别", "人数"], kp_rows, [12, 20, 8], caption + "(仅统计人数,不含个人信息)")
+    _sheet(wb, "检查结果", ["村(社区)", "创建单位", "检查方式", "公布日期", "得分", "一票否决"], insp_rows,
+           [12, 20, 10, 12, 8, 8], caption)
+    _sheet(wb, "整改情况", ["村(社区)", "整改状态", "数量"], rect_rows, [12, 14, 8], caption)
+    _sheet(wb, "规则说明", ["序号", "说明"], [[i, t] for i, t in enumerate(notes(run.rules), start=1)], [6, 110], caption)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,228 @@
+"""Assessment pages: start a run, watch progress (htmx), results, files, titles, appeals, compare, print."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import DetailView, ListView, View
+
+from sites.models import Area, Site
+from sites.scope import user_scope
+
+from .assessment import services
+from .assessment.compare import compare_runs
+from .assessment.forms import AppealForm, ResolveForm, StartForm
+from .assessment.rules import COMPONENT_LABELS, notes
+from .models import Appeal, AssessmentRun, AssessmentVillageResult
+from .views.common import NoStoreMixin
+
+
+def _error(request, exc):
+    messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else "您无权执行此操作。")
+
+
+def _may(user, perm, area) -> bool:
+    return Area.objects.filter(pk=area.pk).filter(user_scope(user, perm).q(area_code="code")).exists()
+
+
+class AssessmentListView(NoStoreMixin, ListView):
+    template_name = "inspections/assessment_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return AssessmentRun.objects.visible_to(self.request.user).select_related("campaign", "scope", "requested_by")
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        form = kwargs.pop("form", None) or StartForm(user=user)
+        may_run = form.fields["scope"].queryset.exists()
+        return super().get_context_data(form=form if may_run else None, **kwargs)
+
+    def post(self, request):
+        form = StartForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                run = services.assessment_start(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, "已开始考核计算,进度见下方。")
+                return redirect(run)
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RunMixin(NoStoreMixin):
+    model = AssessmentRun
+
+    def get_queryset(self):
+        return AssessmentRun.objects.visible_to(self.request.user).select_related("campaign__scope", "scope", "requested_by")
+
+    def get_run(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class AssessmentDetailView(RunMixin, DetailView):
+    template_name = "inspections/assessment_detail.html"
+    context_object_name = "run"
+
+    def get_context_data(self, **kwargs):
+        run, user = self.object, self.request.user
+        results = list(run.village_results.select_related("village").order_by("rank", "village__code"))
+        titles = {t.site_id: t for t in run.titles.select_related("decided_by")}
+        others = self.get_queryset().filter(campaign=run.campaign, status=AssessmentRun.Status.DONE).exclude(pk=run.pk)[:10]
+        return super().get_context_data(
+            results=results, titles=titles, appeals=run.appeals.select_related("village", "filed_by", "resolved_by"),
+            stale=services.is_stale(run), labels=COMPONENT_LABELS, others=others,
+            may_run=_may(user, "inspections.run_assessment", run.scope),
+            may_confirm=_may(user, "inspections.confirm_title", run.scope), **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, pk):
+        run = self.get_run()
+        action = request.POST.get("action")
+        try:
+            if action == "resume":
+                services.assessment_resume(actor=request.user, run=run)
+                messages.success(request, "已重新排队,已完成的村不会重复计算。")
+            elif action == "publish":
+                services.assessment_publish(actor=request.user, run=run)
+                messages.success(request, "已公布,各村可在复核期限内申请复核。")
+            elif action == "freeze":
+                services.assessment_freeze(actor=request.user, run=run)
+                messages.success(request, "考核结果已定稿。")
+            elif action in ("title", "decline"):
+                site = get_object_or_404(Site.objects.visible_to(request.user), pk=request.POST.get("site"))
+                services.title_confirm(actor=request.user, run=run, site=site, granted=action == "title",
+                                       note=request.POST.get("note", "")[:200])  # fmt: skip
+                messages.success(request, f"已记录对“{site.name}”的命名决定。")
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+        return redirect(run)
+
+
+class AssessmentProgressView(RunMixin, DetailView):
+    template_name = "inspections/assessment_progress.html"
+    context_object_name = "run"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stale=services.is_stale(self.object), **kwargs)
+
+
+class AssessmentFileView(RunMixin, View):
+    def get(self, request, pk, kind):
+        run = self.get_run()
+        if kind not in ("xlsx", "pdf") or not getattr(run, kind):
+            raise Http404("没有该文件。")
+        name = f"考核报告-{run.scope.name}-{run.as_of:%Y%m%d}-{run.pk}.{kind}"
+        return FileResponse(getattr(run, kind).open("rb"), as_attachment=True, filename=name)
+
+
+class AssessmentLedgersView(RunMixin, View):
+    """一键生成台账: the five standard ledgers of the run's scope, from the records already entered."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from .assessment.ledgers import build_ledgers
+
+        run = self.get_run()
+        response = HttpResponse(build_ledgers(run, request.user),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        from urllib.parse import quote
+
+        name = quote(f"台账-{run.scope.name}-{run.as_of:%Y%m%d}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+
+
+class AssessmentPrintView(RunMixin, DetailView):
+    template_name = "inspections/assessment_print.html"
+    context_object_name = "run"
+
+    def get_context_data(self, **kwargs):
+        from .assessment.files import run_results
+
+        return super().get_context_data(results=run_results(self.object), notes=notes(self.object.rules),
+                                         labels=COMPONENT_LABELS, **kwargs)  # fmt: skip
+
+
+class AssessmentCompareView(RunMixin, DetailView):
+    template_name = "inspections/assessment_compare.html"
+    context_object_name = "run"
+
+    def get_context_data(self, **kwargs):
+        run = self.object
+        other = self.get_queryset().filter(pk=self.request.GET.get("other") or 0).first()
+        rows = compare_runs(other, run) if other else []
+        return super().get_context_data(other=other, rows=rows, **kwargs)
+
+
+class MyResultsView(NoStoreMixin, ListView):
+    """Published village results within the user's scope (village cadres see only their own village)."""
+
+    template_name = "inspections/assessment_my_results.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            AssessmentVillageResult.objects.visible_to(self.request.user).published()
+            .select_related("village", "run__campaign").order_by("-run__published_at", "village__code")
+        )  # fmt: skip
+
+
+class VillageResultView(NoStoreMixin, DetailView):
+    model = AssessmentVillageResult
+    template_name = "inspections/assessment_village.html"
+    context_object_name = "result"
+
+    def get_queryset(self):
+        return AssessmentVillageResult.objects.visible_to(self.request.user).published().select_related("village", "run__campaign")
+
+    def get_context_data(self, **kwargs):
+        r = self.object
+        villages = Area.objects.filter(pk=r.village_id)
+        may_appeal = _may(self.request.user, "inspections.add_appeal", r.village) and not r.run.frozen_at
+        return super().get_context_data(
+            form=kwargs.pop("form", None) or (AppealForm(villages=villages, initial={"village": r.village_id}) if may_appeal else None),
+            appeals=r.run.appeals.filter(village=r.village), labels=COMPONENT_LABELS, **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, pk):
+        self.object = r = self.get_object()
+        form = AppealForm(request.POST, villages=Area.objects.filter(pk=r.village_id))
+        if form.is_valid():
+            try:
+                services.appeal_file(actor=request.user, run=r.run, village=r.village, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, "复核申请已提交。")
+            return redirect("inspections:assessment_village", pk=r.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class AppealResolveView(NoStoreMixin, DetailView):
+    model = Appeal
+    template_name = "inspections/assessment_appeal.html"
+    context_object_name = "appeal"
+
+    def get_queryset(self):
+        return Appeal.objects.visible_to(self.request.user).select_related("run__scope", "village", "filed_by")
+
+    def get_context_data(self, **kwargs):
+        a = self.object
+        may = a.status == Appeal.Status.OPEN and _may(self.request.user, "inspections.confirm_title", a.run.scope)
+        return super().get_context_data(form=kwargs.pop("form", None) or (ResolveForm() if may else None), **kwargs)
+
+    def post(self, request, pk):
+        self.object = appeal = self.get_object()
+        form = ResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.appeal_resolve(actor=request.user, appeal=appeal, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, "已处理复核申请。")
+            return redirect("inspections:assessment_appeal", pk=appeal.pk)
+        return render(request, self.template_name, self.get_context_data(form=form))

@@ -1,0 +1,38 @@
+"""The report workbook read back with openpyxl: sheets, headers, key cells, print setup, formula safety."""
+import io
+
+from openpyxl import load_workbook
+
+from inspections.assessment import services
+from tests.factories import SiteFactory
+
+from .assessment_helpers import AS_OF, assessment_world
+
+
+def test_workbook_reads_back_with_scores_ranks_and_print_setup_N6_4(world, county_staff, django_capture_on_commit_callbacks):
+    campaign = assessment_world(world)
+    SiteFactory(village=world.village_c, name="=HYPERLINK(\"http://x\")")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.assessment_start(actor=county_staff, campaign=campaign, scope=world.county, as_of=AS_OF)
+    run.refresh_from_db()
+    wb = load_workbook(io.BytesIO(run.xlsx.read()))
+    assert wb.sheetnames == ["汇总", "镇汇总", "单位明细", "扣分明细", "宣传统计", "重点人员统计", "检查结果", "整改情况", "规则说明"]
+    ws = wb["汇总"]
+    assert [c.value for c in ws[2]][:4] == ["名次", "镇(街道)", "村(社区)", "得分"]
+    rows = {r[2]: r for r in ws.iter_rows(min_row=3, max_row=5, values_only=True)}
+    assert rows["甲村"][0] == 2 and rows["甲村"][3] == 45.0
+    assert rows[world.village_b.name][0] == 1 and rows[world.village_b.name][3] == 70.0
+    assert rows[world.village_b.name][9] == 1  # one site where 三无 does not hold
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"  # A4
+    assert ws._charts, "the village score chart"
+    detail = wb["单位明细"]
+    names = [r[1] for r in detail.iter_rows(min_row=3, values_only=True)]
+    assert "'=HYPERLINK(\"http://x\")" in names  # formula-safe
+    assert all(not (isinstance(v, str) and v.startswith("=")) for r in detail.iter_rows(values_only=True) for v in r)
+    prop = list(wb["宣传统计"].iter_rows(min_row=3, values_only=True))
+    assert prop == [("甲村", "讲座/宣讲", 1, 80, 12)] or prop[0][2:] == (1, 80, 12)
+    notes = " ".join(str(r[1]) for r in wb["规则说明"].iter_rows(min_row=3, values_only=True))
+    assert "明察暗访得分×100" in notes and "≥ 85" in notes
+    towns = list(wb["镇汇总"].iter_rows(min_row=3, values_only=True))
+    assert towns[0][1] == "甲镇" and towns[0][2] == 57.5
