@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 # Debian packages the browser and PDF tests need; installed when missing (root, as on CI).
-DEBS := chromium fonts-noto-cjk poppler-utils libharfbuzz-subset0
+DEBS := chromium fonts-noto-cjk poppler-utils libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: run test test-services venv deps debs migrate seed worker clean
 
