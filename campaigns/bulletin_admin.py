@@ -1,7 +1,7 @@
 """Admin of bulletins (issue 10)."""
 from django.contrib import admin
 
-from .models import Bulletin, BulletinImage, BulletinReceipt
+from .models import Bulletin, BulletinImage, BulletinReceipt, OfficialInstallFigure
 
 __all__: list[str] = []
 
@@ -26,3 +26,11 @@ class BulletinReceiptAdmin(admin.ModelAdmin):
     list_filter = ["channel"]
     search_fields = ["bulletin__title", "site__name", "village__name"]
     raw_id_fields = ["bulletin", "village", "site", "acknowledged_by"]
+
+
+@admin.register(OfficialInstallFigure)
+class OfficialInstallFigureAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "village", "site", "as_of", "installs", "population_16_60", "uploaded_at"]
+    list_filter = ["campaign", "as_of"]
+    search_fields = ["village__name", "site__name", "source"]
+    raw_id_fields = ["campaign", "village", "site", "uploaded_by"]

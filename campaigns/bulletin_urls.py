@@ -2,6 +2,7 @@
 from django.urls import path
 
 from .views import bulletins as v
+from .views.installs import InstallReconciliationView
 
 urlpatterns = [
     path("bulletins/", v.BulletinListView.as_view(), name="bulletin_list"),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("bulletins/receipts/<int:pk>/", v.ReceiptAcknowledgeView.as_view(), name="bulletin_acknowledge"),
     path("bulletins/home-panel/", v.BulletinHomePanelView.as_view(), name="bulletin_home_panel"),
     path("b/<uuid:token>/", v.BulletinPublicView.as_view(), name="bulletin_public"),
+    path("installs/", InstallReconciliationView.as_view(), name="installs"),
 ]
