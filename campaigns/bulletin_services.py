@@ -80,7 +80,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin, images=(), is_demo=False) -> 
 def receipt_acknowledge(*, actor, receipt: BulletinReceipt, channel: str, people_reached: int | None,
                         evidence=None, note: str = "") -> BulletinReceipt:  # fmt: skip
     """Confirm how a bulletin was passed on; a second confirmation corrects the first."""
-    receipt = BulletinReceipt.objects.select_for_update().select_related("village").get(pk=receipt.pk)
+    receipt = BulletinReceipt.objects.select_for_update(of=("self",)).select_related("village").order_by().get(pk=receipt.pk)
     require_covers(actor, "campaigns.change_bulletinreceipt", village_code=receipt.village.code,
                    site_id=receipt.site_id, what="该单位")  # fmt: skip
     if not channel:
@@ -119,8 +119,8 @@ def bulletin_remind_overdue(*, today: dt.date | None = None) -> int:
     sent = 0
     for receipt in overdue_receipts(today):
         with transaction.atomic():
-            locked = BulletinReceipt.objects.select_for_update().filter(pk=receipt.pk, reminded_at__isnull=True,
-                                                                      acknowledged_at__isnull=True).first()  # fmt: skip
+            locked = (BulletinReceipt.objects.select_for_update(of=("self",)).order_by()
+                      .filter(pk=receipt.pk, reminded_at__isnull=True, acknowledged_at__isnull=True).first())  # fmt: skip
             if locked is None:
                 continue
             locked.reminded_at = timezone.now()
