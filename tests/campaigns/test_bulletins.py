@@ -199,3 +199,11 @@ def test_inspector_has_no_bulletin_pages_N3_4(world, inspector, client):
     client.force_login(inspector)
     assert client.get("/campaigns/bulletins/").status_code == 404
     assert client.get("/campaigns/bulletins/home-panel/").status_code == 404
+
+
+def test_home_page_loads_the_bulletin_panel_for_cadres_and_liaisons_N3_4(world, cadre_a, school_liaison, inspector, client):
+    for user in (cadre_a, school_liaison):
+        client.force_login(user)
+        assert "/campaigns/bulletins/home-panel/" in client.get("/").content.decode()
+    client.force_login(inspector)
+    assert "/campaigns/bulletins/home-panel/" not in client.get("/").content.decode()
