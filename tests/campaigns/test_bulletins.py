@@ -164,7 +164,8 @@ def test_public_page_shows_no_internal_field_N3_4(world, town_staff, cadre_a, cl
 def test_poster_has_qr_to_public_page_N3_4(world, town_staff, client):
     b = bulletin_publish(actor=town_staff, bulletin=_bulletin(world.town_x))
     client.force_login(town_staff)
-    assert f"/campaigns/bulletins/{b.pk}/qr.svg" in client.get(f"/campaigns/bulletins/{b.pk}/poster/").content.decode()
+    poster = client.get(f"/campaigns/bulletins/{b.pk}/poster/").content.decode()
+    assert f"/campaigns/bulletins/{b.pk}/qr.svg" in poster and "/sites/tip/" in poster
     qr = client.get(f"/campaigns/bulletins/{b.pk}/qr.svg")
     assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
 
