@@ -94,3 +94,6 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_filter = ["satisfaction", "knows_app", "knows_hotline"]
     search_fields = ["enrolment__site__name", "comment"]
     raw_id_fields = ["enrolment"]
+
+
+from .bulletin_admin import *  # noqa: E402,F401,F403  (bulletins and install figures, issue 10)

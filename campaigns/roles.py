@@ -39,3 +39,13 @@ CAMPAIGNS_ROLE_PERMISSIONS: dict[str, set[str]] = {
         "campaigns.view_evidence_flags",
     },
 }
+
+
+# Bulletins (issue 10): staff publish; cadres and liaisons confirm receipts of their village / site.
+CAMPAIGNS_ROLE_PERMISSIONS[Role.STAFF] |= {*_crud("bulletin", "view", "add", "change"), "campaigns.view_bulletinreceipt"}
+CAMPAIGNS_ROLE_PERMISSIONS[Role.CADRE] |= _crud("bulletinreceipt", "view", "change")
+CAMPAIGNS_ROLE_PERMISSIONS[Role.LIAISON] |= _crud("bulletinreceipt", "view", "change")
+
+# Official app-install figures (issue 10): staff upload and compare; inspectors read.
+CAMPAIGNS_ROLE_PERMISSIONS[Role.STAFF] |= _crud("officialinstallfigure", "view", "add", "change")
+CAMPAIGNS_ROLE_PERMISSIONS[Role.INSPECTOR] |= {"campaigns.view_officialinstallfigure"}

@@ -32,3 +32,7 @@ urlpatterns = [
     path("sites/<int:pk>/panel/", views.SitePanelView.as_view(), name="site_panel"),
     path("survey/", views.SurveyView.as_view(), name="survey"),
 ]
+
+from .bulletin_urls import urlpatterns as _bulletin_urls  # noqa: E402  (bulletins, issue 10)
+
+urlpatterns += _bulletin_urls

@@ -62,3 +62,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 from . import admin_records  # noqa: E402,F401  (key persons, premises, incidents)
+from . import admin_tipoffs  # noqa: E402,F401  (tip-offs, issue 10)

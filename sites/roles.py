@@ -42,6 +42,9 @@ SITES_ROLE_PERMISSIONS[Role.CADRE] |= (
     _crud(*_KEY_PERSON_MODELS, *_AREA_MODELS) | {"sites.view_incident", "sites.export_keyperson"}
 )
 
+# Public tip-offs (issue 10) route to the town staff of the tip's village; nobody else sees them.
+SITES_ROLE_PERMISSIONS[Role.STAFF] |= {"sites.view_tipoff", "sites.change_tipoff"}
+
 
 def group_name(role: str) -> str:
     return f"角色:{Role(role).label}"

@@ -59,3 +59,14 @@ urlpatterns += [
     path("incidents/<int:pk>/annul/", inc.IncidentAnnulView.as_view(), name="incident_annul"),
 ]
 urlpatterns += import_urls.urlpatterns  # ledger import/export (issue 7)
+
+from . import views_tipoffs as tips  # noqa: E402  (public tip-offs, issue 10)
+
+urlpatterns += [
+    path("tip/", tips.TipOffCreateView.as_view(), name="tipoff_create"),
+    path("tip/status/", tips.TipOffStatusView.as_view(), name="tipoff_status"),
+    path("tipoffs/", tips.TipOffListView.as_view(), name="tipoff_list"),
+    path("tipoffs/<int:pk>/", tips.TipOffDetailView.as_view(), name="tipoff_detail"),
+    path("tipoffs/<int:pk>/act/", tips.TipOffActionView.as_view(), name="tipoff_act"),
+    path("tipoffs/<int:pk>/contact/", tips.TipOffContactView.as_view(), name="tipoff_contact"),
+]

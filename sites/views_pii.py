@@ -110,7 +110,7 @@ class AccessLogListView(RolePermRequiredMixin, ListView):
     template_name = "sites/accesslog_list.html"
 
     def get_queryset(self):
-        return AccessLog.objects.visible_to(self.request.user).select_related("user", "person__village")
+        return AccessLog.objects.visible_to(self.request.user).select_related("user", "person__village", "tipoff")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(querystring="", **kwargs)

@@ -6,11 +6,12 @@ from .incidents import Incident
 from .keypersons import KeyPerson, Measure, Relative
 from .premises import Finding, Premises, Rectification, Sweep, Unit, UnitVisit
 from .imports import ImportJob
+from .tipoffs import TipNote, TipOff, TipPhoto
 from .tree import AREA_CODE_VALIDATOR, PHONE_VALIDATOR, Area, AreaQuerySet, Membership, Site, SiteQuerySet
 from .audit import AuthEvent, TaskOutbox, TotpDevice, UserSession, record_reason, track  # noqa: F401  (after tree)
 
 __all__ = [
     "AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "AbroadCase", "AccessLog", "ApiToken", "Area", "AreaQuerySet",
     "Finding", "Incident", "KeyPerson", "Measure", "Membership", "PersuasionAttempt", "Premises", "Rectification",
-    "Relative", "Site", "SiteQuerySet", "Sweep", "Unit", "UnitVisit",
+    "Relative", "Site", "TipNote", "TipOff", "TipPhoto", "SiteQuerySet", "Sweep", "Unit", "UnitVisit",
 ]  # fmt: skip

@@ -32,7 +32,10 @@ class AccessLog(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="访问人", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     action = models.CharField("操作", max_length=10, choices=Action.choices)
-    person = models.ForeignKey(KeyPerson, verbose_name="档案", on_delete=models.PROTECT, related_name="access_logs")
+    person = models.ForeignKey(KeyPerson, verbose_name="档案", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="access_logs")  # fmt: skip
+    tipoff = models.ForeignKey("sites.TipOff", verbose_name="举报线索", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="access_logs")  # fmt: skip
     village_code = models.CharField("村/社区代码", max_length=12, db_index=True)
     reason = models.CharField("理由", max_length=200)
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
@@ -44,7 +47,7 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.person_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.person_id or f'线索{self.tipoff_id}'}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

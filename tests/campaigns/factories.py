@@ -82,3 +82,13 @@ def image_bytes(fmt="JPEG", size=(64, 48), color=(200, 30, 30), pattern=0, exif_
         kwargs["exif"] = exif
     img.save(buffer, fmt, **kwargs)
     return buffer.getvalue()
+
+
+def bulletin_in(area, **kwargs):
+    """A published bulletin over `area` (a town or county) — receipts are made by the service in tests
+    that need them; here a plain row for the scope crawl."""
+    from campaigns.models import Bulletin
+
+    defaults = {"title": f"{area.name}的预警通报", "fraud_type": Bulletin.FraudType.BILLING,
+                "what_happened": "有人冒充客服。", "how_to_guard": "不点链接,不转账。"}  # fmt: skip
+    return Bulletin.objects.create(area=area, **{**defaults, **kwargs})

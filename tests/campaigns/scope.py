@@ -1,11 +1,11 @@
 """Scope-crawl registry of the campaigns app (see tests/scope_registry.py)."""
 import datetime as dt
 
-from campaigns.models import Activity, Campaign, Enrolment, EnterpriseVisit, SanwuOverride, VillageDuty
+from campaigns.models import Activity, Bulletin, BulletinReceipt, Campaign, Enrolment, EnterpriseVisit, SanwuOverride, VillageDuty
 from sites.models import Site
 from tests.factories import SiteFactory, UserFactory
 
-from .factories import ActivityFactory, CampaignFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
+from .factories import bulletin_in, ActivityFactory, CampaignFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
 
 
 def _campus(village):
@@ -46,4 +46,14 @@ OBJECT_IN_VILLAGE[EnterpriseVisit] = lambda village: EnterpriseVisitFactory(
     site=SiteFactory(village=village, kind=Site.Kind.ENTERPRISE, name=f"{village.name}的企业"),
 )
 OBJECT_IN_VILLAGE[VillageDuty] = lambda village: VillageDutyFactory(campaign=CampaignFactory(scope=village.parent), village=village)
-PUBLIC_URL_NAMES: set[str] = {"campaigns:survey"}
+
+def _receipt(village):
+    from campaigns.models import BulletinReceipt
+
+    site = SiteFactory(village=village, name=f"{village.name}的接收单位")
+    return BulletinReceipt.objects.create(bulletin=bulletin_in(village.parent), village=village, site=site)
+
+
+OBJECT_IN_VILLAGE[Bulletin] = lambda village: bulletin_in(village.parent)
+OBJECT_IN_VILLAGE[BulletinReceipt] = _receipt
+PUBLIC_URL_NAMES: set[str] = {"campaigns:survey", "campaigns:bulletin_public"}

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from campaigns import photos
+from wuzha.lib import photos
 from campaigns.models import Activity
 from campaigns.photos import dhash, hamming, inspect_upload
 from campaigns.services import activity_record

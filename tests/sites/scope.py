@@ -28,4 +28,15 @@ OBJECT_IN_VILLAGE = {
     Incident: lambda village: IncidentFactory(site=SiteFactory(village=village)),
     ImportJob: job_in_village,
 }
-PUBLIC_URL_NAMES: set[str] = {"login"}
+
+
+def _tip(village):
+    from sites.models import TipOff
+
+    return TipOff.objects.create(kind=TipOff.Kind.DEN, what=f"{village.name}的可疑出租屋", village=village)
+
+
+from sites.models import TipOff  # noqa: E402
+
+OBJECT_IN_VILLAGE[TipOff] = _tip
+PUBLIC_URL_NAMES: set[str] = {"login", "sites:tipoff_create", "sites:tipoff_status"}

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from campaigns import demo as campaigns_demo
+from campaigns import demo_reach as campaigns_demo_reach
 from inspections import demo as inspections_demo
 from sites import audit
 from sites import demo as sites_demo
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         sites_demo_records.seed()  # key persons, premises, sweeps, incidents
         audit.demo_accounts_flag(username for username, *_ in logins)  # refused in production
         campaigns_demo.seed()
+        campaigns_demo_reach.seed()  # bulletins, tip-offs, official install figures (issue 10)
         inspections_demo.seed()
         self.stdout.write(
             self.style.SUCCESS("演示数据已就绪(全部为虚构数据)。演示账号(密码均为 %s):" % sites_demo.DEMO_PASSWORD)
