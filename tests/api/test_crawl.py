@@ -48,7 +48,8 @@ def allowed_methods(viewset) -> set[str]:
 
 
 def test_router_has_routes():
-    assert {"area", "site", "campaign"} <= set(IDS)
+    assert {"area", "site", "campaign", "enrolment", "activity", "premises", "sweep", "clue-rectification", "incident",
+            "keyperson", "inspection", "rectification"} <= set(IDS)
 
 
 @pytest.mark.parametrize("basename,viewset", ROUTES, ids=IDS)
