@@ -2,8 +2,12 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from campaigns.api import CampaignViewSet
-from sites.api import AreaViewSet, SiteViewSet
+from campaigns.api import ActivityViewSet, CampaignViewSet, EnrolmentViewSet
+from inspections.api import InspectionViewSet, RectificationViewSet
+from sites.api import (
+    AreaViewSet, ClueRectificationViewSet, IncidentViewSet, KeyPersonViewSet, PremisesViewSet, SiteViewSet,
+    SweepViewSet,
+)
 
 from .api import ApiRouter
 
@@ -12,6 +16,15 @@ router = ApiRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("sites", SiteViewSet, basename="site")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("enrolments", EnrolmentViewSet, basename="enrolment")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("premises", PremisesViewSet, basename="premises")
+router.register("sweeps", SweepViewSet, basename="sweep")
+router.register("clue-rectifications", ClueRectificationViewSet, basename="clue-rectification")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("key-persons", KeyPersonViewSet, basename="keyperson")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("rectifications", RectificationViewSet, basename="rectification")
 
 # The schema and its readers are public documentation: no login, no per-caller throttle.
 DOCS = {"throttle_classes": []}

@@ -48,7 +48,8 @@ def allowed_methods(viewset) -> set[str]:
 
 
 def test_router_has_routes():
-    assert {"area", "site", "campaign"} <= set(IDS)
+    assert {"area", "site", "campaign", "enrolment", "activity", "premises", "sweep", "clue-rectification", "incident",
+            "keyperson", "inspection", "rectification"} <= set(IDS)
 
 
 @pytest.mark.parametrize("basename,viewset", ROUTES, ids=IDS)
@@ -168,3 +169,41 @@ def test_list_queries_do_not_grow_with_rows(api, world, town_staff, basename, vi
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 6, f"{basename}: {counts} queries"
+
+
+WRITABLE = [(basename, viewset) for basename, viewset in ROUTES if hasattr(viewset, "create")]
+RENAMED = ("name", "title", "team", "summary")
+
+
+def copy_payload(viewset, obj) -> dict:
+    """What a caller would send to create a copy of `obj`: its writable fields as the API shows them,
+    references included (so a copy of an out-of-scope row points at out-of-scope rows)."""
+    serializer = viewset.serializer_class(obj)
+    data = serializer.data
+    payload = {name: data[name] for name, field in serializer.fields.items() if not field.read_only}
+    for name in RENAMED:
+        if isinstance(payload.get(name), str):
+            payload[name] = f"{payload[name]}副本"
+    return payload
+
+
+@pytest.mark.parametrize("basename,viewset", WRITABLE, ids=[b for b, _ in WRITABLE])
+def test_copy_of_an_in_scope_row_is_created(api, world, town_staff, basename, viewset):
+    """The positive control of the test below: the same kind of body, in scope, is accepted."""
+    obj = REGISTRY[viewset.model](world.village_a)
+    api.force_authenticate(town_staff)
+    response = api.post(reverse(f"api:{basename}-list"), copy_payload(viewset, obj), format="json")
+    assert response.status_code == 201, response.json()
+
+
+@pytest.mark.parametrize("persona,village", OUT_OF_SCOPE)
+@pytest.mark.parametrize("basename,viewset", WRITABLE, ids=[b for b, _ in WRITABLE])
+def test_create_pointing_out_of_scope_is_refused(api, world, request, persona, village, basename, viewset):
+    """POST a copy of a row the persona must not reach (its village, site, campaign…): never 2xx."""
+    obj = REGISTRY[viewset.model](getattr(world, village))
+    payload = copy_payload(viewset, obj)
+    before = viewset.model.objects.count()
+    api.force_authenticate(request.getfixturevalue(persona))
+    response = api.post(reverse(f"api:{basename}-list"), payload, format="json")
+    assert response.status_code in (400, 403), f"POST {basename} as {persona}: {response.status_code}"
+    assert viewset.model.objects.count() == before

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 
 
 def in_test_transaction(environ, start_response):
@@ -62,20 +62,48 @@ def test_api_survives_schema_fuzzing(case, fuzz_auth):
     case.call_and_validate(headers=fuzz_auth, checks=CHECKS)
 
 
-@pytest.mark.parametrize(
-    "path,method", [("/api/v1/sites/", "POST"), ("/api/v1/sites/{id}/", "PUT"), ("/api/v1/sites/{id}/", "PATCH")]
-)
-def test_writes_that_reach_the_service_survive_fuzzing(world, fuzz_auth, path, method):
-    """Random ids rarely hit a row: here every body targets a real site and a village in scope,
-    so the generated values reach `site_save` and the model's validation."""
+WRITES = [
+    ("/api/v1/sites/", "POST"), ("/api/v1/sites/{id}/", "PUT"), ("/api/v1/sites/{id}/", "PATCH"),
+    ("/api/v1/activities/", "POST"), ("/api/v1/activities/{id}/", "PATCH"),
+    ("/api/v1/incidents/", "POST"), ("/api/v1/incidents/{id}/", "PATCH"),
+    ("/api/v1/sweeps/", "POST"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def real_rows(world):
+    """One row of each writable model in village A, and the references a body may point at."""
+    from tests.campaigns.factories import ActivityFactory, CampaignFactory
+    from tests.sites.factories import IncidentFactory, PremisesFactory
+
+    campaign = CampaignFactory(scope=world.town_x, site_kinds=["community", "campus"])
+    return {
+        "ids": {
+            "sites": world.site_a.pk,
+            "activities": ActivityFactory(campaign=campaign, site=world.site_a).pk,
+            "incidents": IncidentFactory(site=world.site_a).pk,
+        },
+        "refs": {"village": world.village_a.pk, "site": world.site_a.pk, "campaign": campaign.pk,
+                 "premises": [PremisesFactory(village=world.village_a).pk]},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path,method", WRITES)
+def test_writes_that_reach_the_service_survive_fuzzing(world, fuzz_auth, real_rows, path, method):
+    """Random ids rarely hit a row: here every body targets a real row and references rows in scope,
+    so the generated values reach the service (`site_save`, `activity_record`, `incident_save`,
+    `sweep_record`) and the model's validation."""
+    collection = path.split("/")[3]
 
     @given(case=schema[path][method].as_strategy())
     @BOUNDED
     def run(case):
         if "{id}" in path:
-            case.path_parameters = {"id": world.site_a.pk}
-        if isinstance(case.body, dict) and "village" in case.body:
-            case.body["village"] = world.village_a.pk
+            case.path_parameters = {"id": real_rows["ids"][collection]}
+        if isinstance(case.body, dict):
+            for field, value in real_rows["refs"].items():
+                if field in case.body:
+                    case.body[field] = value
         case.call_and_validate(headers=fuzz_auth, checks=CHECKS)
 
     run()

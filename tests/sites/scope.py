@@ -12,6 +12,13 @@ from .factories import (
 
 from .factories import job_in_village
 
+def _sweep(village):
+    """A sweep over one premises of its village (as the service records them)."""
+    sweep = SweepFactory(village=village)
+    sweep.premises.set([PremisesFactory(village=village)])
+    return sweep
+
+
 OBJECT_IN_VILLAGE = {
     Site: lambda village: SiteFactory(village=village, name=f"{village.name}的单位"),
     Area: lambda village: village,
@@ -23,7 +30,7 @@ OBJECT_IN_VILLAGE = {
     Relative: lambda village: RelativeFactory(person=KeyPersonFactory(village=village)),
     AbroadCase: lambda village: AbroadCaseFactory(person=KeyPersonFactory(village=village)),
     Premises: lambda village: PremisesFactory(village=village),
-    Sweep: lambda village: SweepFactory(village=village),
+    Sweep: lambda village: _sweep(village),
     Rectification: lambda village: RectificationFactory(village=village),
     Incident: lambda village: IncidentFactory(site=SiteFactory(village=village)),
     ImportJob: job_in_village,
