@@ -84,14 +84,19 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def mask_value(value, kind: str = "text") -> str:
-    """Keep just enough to recognise a record: 138****0000, 350521********1234, 张*, 甲村***路."""
+    """Keep just enough to recognise a record: 138****0000, 350***********1234, 张*, 甲村***路.
+
+    IDs and phones use the pages' masks (sites.idcard), so the API never shows more than a page does.
+    """
+    from sites.idcard import mask_id, mask_phone
+
     if value in (None, ""):
         return ""
     text = str(value)
     if kind == "phone":
-        return f"{text[:3]}****{text[-4:]}" if len(text) >= 7 else "*" * len(text)
+        return mask_phone(text)
     if kind == "id_number":
-        return f"{text[:6]}{'*' * max(len(text) - 10, 4)}{text[-4:]}" if len(text) >= 10 else "*" * len(text)
+        return mask_id(text)
     if kind == "name":
         return text[0] + "*" * max(len(text) - 1, 1)
     keep = max(len(text) // 4, 1)
