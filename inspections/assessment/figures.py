@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from campaigns.installs import install_figures
 from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
 from campaigns.obligation_data import obligation_status
 from campaigns.sanwu_services import sanwu_for_sites
@@ -37,6 +38,11 @@ class VillageFigures:
     key_persons: dict = field(default_factory=dict)
     inspections: list[dict] = field(default_factory=list)
     rectifications: dict = field(default_factory=dict)
+
+
+def install_rate(installs: int, population: int | None) -> float | None:
+    """Installs (official where uploaded, else the ledger) per 100 of the site's population, capped at 100."""
+    return round(min(100.0, installs * 100.0 / population), 2) if population else None
 
 
 def campaign_sites(campaign: Campaign, village: Area):
@@ -65,6 +71,7 @@ def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rul
             own[0] += 1
             own[1] += o.done
     facts = facts_for_sites(sites, start, end, campaign)
+    installs = install_figures(campaign, sites, as_of)  # official figures win where uploaded (issue 10)
     standards = {}
     for st in Standard.objects.filter(campaign=campaign).order_by("site_kind", "-version"):
         standards.setdefault(st.site_kind, st)
@@ -98,7 +105,8 @@ def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rul
             sanwu_holds=st.holds, sanwu_broken=tuple(st.derived.broken_codes) if not st.holds else (),
             gate_passed=None if gate is None else gate.passed, gate_reasons=() if gate is None else gate.reasons,
             inspection_scores=tuple(scores[s.pk]), obligations_expected=e, obligations_done=d, obligations_on_time=t,
-            app_install_rate=f.app_install_rates.get(population), survey_answers=sv["n"], survey_satisfied=sv["ok"],
+            app_install_rate=install_rate(installs[s.pk].used, getattr(s, population, None)),
+            survey_answers=sv["n"], survey_satisfied=sv["ok"],
             open_rectifications=f.open_rectifications or 0,
         ))  # fmt: skip
     names = {s.pk: s.name for s in sites}

@@ -109,3 +109,17 @@ def test_start_requires_scope_N6_4(world, town_staff, cadre_a):
     run = services.assessment_start(actor=town_staff, campaign=campaign, scope=world.town_x, as_of=AS_OF)
     assert list(AssessmentRun.objects.visible_to(town_staff)) == [run]
     assert not AssessmentRun.objects.visible_to(cadre_a).exists()
+
+
+def test_install_rate_uses_the_official_figure_where_one_exists_N3_3(world):
+    """site_a's ledger says 12 installs; the police's official figure (45) wins in the assessment (issue 10)."""
+    from campaigns.models import OfficialInstallFigure
+
+    campaign = assessment_world(world)
+    residents = world.site_a.residents  # 300 (SiteFactory)
+    rate = {s.site_id: s.app_install_rate for s in village_figures(campaign, world.village_a, AS_OF).sites}
+    assert rate[world.site_a.pk] == round(12 * 100 / residents, 2)
+    OfficialInstallFigure.objects.create(campaign=campaign, village=world.village_a, site=world.site_a,
+                                         as_of=dt.date(2022, 3, 1), installs=45)  # fmt: skip
+    rate = {s.site_id: s.app_install_rate for s in village_figures(campaign, world.village_a, AS_OF).sites}
+    assert rate[world.site_a.pk] == 15.0  # 45 / 300
