@@ -91,3 +91,14 @@ def test_daily_task_escalates_overdue_N6_4(world):
     # .apply() runs here: under the worker run, uncommitted test rows are invisible to the worker.
     assert escalate_overdue_rectifications.apply().get() == 1
     assert Rectification.objects.get(pk=late.pk).escalated_at is not None
+
+
+def test_overdue_escalation_runs_daily_from_beat_N6_4():
+    """Overdue rectifications escalate to town staff without anyone pressing a button."""
+    from django.conf import settings
+
+    from wuzha.celery import app
+
+    entries = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert entries["inspections.tasks.escalate_overdue_rectifications"]["schedule"] == 24 * 60 * 60
+    assert "inspections.tasks.escalate_overdue_rectifications" in app.tasks

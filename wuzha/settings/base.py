@@ -184,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-purge-daily": {"task": "sites.audit_tasks.audit_purge_task", "schedule": 24 * 60 * 60},
     "outbox-flush": {"task": "sites.audit_tasks.outbox_flush_task", "schedule": 60},
     "bulletin-reminders-daily": {"task": "campaigns.tasks.bulletin_reminders", "schedule": 24 * 60 * 60},
+    "rectifications-escalate-daily": {"task": "inspections.tasks.escalate_overdue_rectifications", "schedule": 24 * 60 * 60},
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 4  # a page that queues a task never waits long for an unreachable broker
 
