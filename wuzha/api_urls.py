@@ -3,7 +3,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from campaigns.api import ActivityViewSet, CampaignViewSet, EnrolmentViewSet
-from inspections.api import InspectionViewSet, RectificationViewSet
+from inspections.api import (
+    AssessmentRunViewSet, AssessmentVillageResultViewSet, InspectionViewSet, RectificationViewSet,
+)
 from sites.api import (
     AreaViewSet, ClueRectificationViewSet, IncidentViewSet, KeyPersonViewSet, PremisesViewSet, SiteViewSet,
     SweepViewSet,
@@ -25,6 +27,8 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("key-persons", KeyPersonViewSet, basename="keyperson")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("rectifications", RectificationViewSet, basename="rectification")
+router.register("assessment-runs", AssessmentRunViewSet, basename="assessment-run")
+router.register("assessment-results", AssessmentVillageResultViewSet, basename="assessment-result")
 
 # The schema and its readers are public documentation: no login, no per-caller throttle.
 DOCS = {"throttle_classes": []}

@@ -119,9 +119,13 @@ def test_out_of_scope_object_is_404_and_unwritable(api, world, request, persona,
 def test_in_scope_object_is_readable(api, world, cadre_a, town_staff, basename, viewset):
     obj = REGISTRY[viewset.model](world.village_a)
     url = reverse(f"api:{basename}-detail", args=[obj.pk])
+    meta = viewset.model._meta
     for user in (cadre_a, town_staff):
         api.force_authenticate(user)
         response = api.get(url)
+        if not user_has_role_perm(user, f"{meta.app_label}.view_{meta.model_name}"):
+            assert response.status_code == 403, f"GET {url} as {user} (the role has no view right)"
+            continue
         assert response.status_code == 200, f"GET {url} as {user}"
         assert response.json()["id"] == obj.pk
 
