@@ -3,10 +3,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 
+from wuzha.lib.concurrency import VersionFormMixin
+
 from .models import Area, Site
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(VersionFormMixin, forms.ModelForm):
+    """The version it was opened at travels in a hidden field: a second, stale save is refused."""
+
+    version_field = "version"
+
     class Meta:
         model = Site
         fields = [
@@ -40,5 +46,6 @@ class SiteForm(forms.ModelForm):
                 ],
             ),
             Fieldset("位置(选填)", "latitude", "longitude"),
+            "version",
             Submit("submit", "保存", css_class="btn-primary w-100 w-md-auto"),
         )

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from wuzha.lib.concurrency import assert_unchanged
+
 from .models import Area, Membership, Site
 from .roles import group_name
 
@@ -17,15 +19,18 @@ def _check_site_in_scope(*, actor, site: Site) -> None:
 
 
 @transaction.atomic
-def site_save(*, actor, site: Site) -> Site:
+def site_save(*, actor, site: Site, expected_version: int | str | None = None) -> Site:
     """Create or update a site; the village must lie in the actor's editable part of the tree.
 
     For an existing site the village it had before must be editable too, so nobody moves a site
-    out of another village.
+    out of another village. `expected_version` is the version the editor opened (the form's hidden
+    field): if someone saved in between, the save is refused with a conflict message.
     """
     if site.pk:
         before = Site.objects.select_for_update().get(pk=site.pk)
         _check_site_in_scope(actor=actor, site=before)
+        assert_unchanged(before, expected_version, field="version")
+        site.version = before.version + 1
     _check_site_in_scope(actor=actor, site=site)
     site.full_clean()
     site.save()
@@ -86,7 +91,11 @@ def site_bulk_save(*, actor, sites: list[Site], cleaned: bool = False) -> None:
     """
     new = [s for s in sites if s.pk is None]
     old = [s for s in sites if s.pk is not None]
-    before = dict(Site.objects.select_for_update().filter(pk__in=[s.pk for s in old]).values_list("pk", "village_id"))
+    locked = list(
+        Site.objects.select_for_update().filter(pk__in=[s.pk for s in old]).values_list("pk", "village_id", "version")
+    )
+    before = {pk: village_id for pk, village_id, _ in locked}
+    versions = {pk: version for pk, _, version in locked}
     if actor is not None:
         may_add = set(Area.objects.where_user_may(actor, "sites.add_site").values_list("pk", flat=True))
         may_change = set(Area.objects.where_user_may(actor, "sites.change_site").values_list("pk", flat=True))
@@ -103,5 +112,7 @@ def site_bulk_save(*, actor, sites: list[Site], cleaned: bool = False) -> None:
         if not cleaned:
             site.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
         site.updated_at = now
+        if site.pk is not None:
+            site.version = versions.get(site.pk, site.version) + 1
     Site.objects.bulk_create(new, batch_size=500)
-    Site.objects.bulk_update(old, ["village", *SITE_DATA_FIELDS, "updated_at"], batch_size=500)
+    Site.objects.bulk_update(old, ["village", *SITE_DATA_FIELDS, "version", "updated_at"], batch_size=500)

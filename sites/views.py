@@ -82,7 +82,9 @@ class SiteFormMixin:
 
     def form_valid(self, form):
         try:
-            self.object = site_save(actor=self.request.user, site=form.instance)
+            self.object = site_save(
+                actor=self.request.user, site=form.instance, expected_version=form.cleaned_data.get("version")
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

@@ -138,6 +138,7 @@ class Site(models.Model):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     is_active = models.BooleanField("在用", default=True)
     is_demo = models.BooleanField("演示数据", default=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)  # edit conflicts: +1 per save
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -20,18 +20,25 @@ CONFLICT = "保存失败:在您编辑期间,{who}已修改了这条记录。请�
 
 
 def version_of(instance, field: str = "updated_at") -> str:
-    value = getattr(instance, field, None)
-    return value.isoformat() if value is not None else ""
+    return _as_version(getattr(instance, field, None))
+
+
+def _as_version(value) -> str:
+    """A timestamp (`updated_at`) or a counter (an integer `version` field) as the form's hidden string."""
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def assert_unchanged(locked_instance, expected_version: str | None, field: str = "updated_at") -> None:
     """Raise a Chinese ValidationError if the (row-locked) instance changed since `expected_version`."""
-    if expected_version and version_of(locked_instance, field) != expected_version:
+    if expected_version not in (None, "") and version_of(locked_instance, field) != str(expected_version):
         raise ValidationError(CONFLICT.format(who="其他人"), code="conflict")
 
 
 class VersionFormMixin:
-    """Adds a hidden `version` field holding the record's `updated_at` when the form was opened."""
+    """Adds a hidden `version` field holding the record's `updated_at` (or the field named by
+    `version_field`, e.g. an integer `version` counter) when the form was opened."""
 
     version_field = "updated_at"
 
@@ -52,6 +59,6 @@ class VersionFormMixin:
         expected = cleaned.get("version")
         if instance is not None and instance.pk and expected:
             current = type(instance)._base_manager.filter(pk=instance.pk).values_list(self.version_field, flat=True).first()
-            if current is not None and current.isoformat() != expected:
+            if current is not None and _as_version(current) != str(expected):
                 raise ValidationError(CONFLICT.format(who="其他人"), code="conflict")
         return cleaned
