@@ -14,6 +14,7 @@ from django.utils import timezone
 from wuzha.lib.upload_safety import MAX_UPLOAD_BYTES
 
 from ..models import ImportJob
+from ..outbox import task_enqueue
 from ..scope import user_has_role_perm
 from . import engine
 from .base import Ledger, registry
@@ -48,7 +49,7 @@ def import_job_create(*, actor, ledger: Ledger, uploaded) -> ImportJob:
                                        size=len(data), content=data, same_as=same)  # fmt: skip
         from ..tasks import import_check
 
-        transaction.on_commit(lambda: import_check.delay(job.pk))
+        task_enqueue(import_check, job.pk)
     log.info("import uploaded: job=%s ledger=%s user=%s size=%s", job.pk, ledger.key, actor.pk, len(data))
     return job
 
@@ -92,7 +93,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     if job.status == S.CHECKING and is_stale(job):
         from ..tasks import import_check
 
-        transaction.on_commit(lambda: import_check.delay(job.pk))
+        task_enqueue(import_check, job.pk)
         ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
         job.refresh_from_db()
         return job
@@ -102,7 +103,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(status=S.QUEUED, updated_at=timezone.now())
         from ..tasks import import_run
 
-        transaction.on_commit(lambda: import_run.delay(job.pk))
+        task_enqueue(import_run, job.pk)  # Redis down: kept in the outbox, sent once it is back
     job.refresh_from_db()
     return job
 
