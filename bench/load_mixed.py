@@ -179,8 +179,8 @@ def main():
         for t in threads:
             t.start()
             time.sleep(0.02)  # ramp up over ~2 s
-        for t in threads:
-            t.join(timeout=duration + 40)
+        for t in threads:  # bounded: at most 35 s past the deadline in total (requests time out after 30 s)
+            t.join(timeout=max(0.1, deadline + 35 - time.monotonic()))
         elapsed = time.monotonic() - start
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)  # only the gunicorn this script started
