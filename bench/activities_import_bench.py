@@ -6,7 +6,8 @@
 Each scenario runs in its own process on a throwaway test database (created and dropped), so the peak memory
 is that scenario's max RSS. The file has 10 columns and one foreign key (the village, by name; the campaign is
 found from village + date). The default ModelResource gets the same rows with English headers, the village
-and the campaign as ids (it cannot infer the campaign) and an empty id column (its default import key). Never run as a test.
+and the campaign as ids (it cannot infer the campaign) and an empty id column (its default import key).
+Never run as a test.
 """
 import argparse
 import json

@@ -137,7 +137,7 @@ class ActivityLedger(Ledger):
     def save_batch(self, *, actor, planned):
         """The engine's fast path: a chunk of rows in a fixed number of queries, same rules as `save`."""
         try:
-            activity_bulk_record(actor=actor, activities=[p.obj for p in planned])
+            activity_bulk_record(actor=actor, activities=[p.obj for p in planned], cleaned=True)  # plan() ran it
         except ValidationError as exc:
             rows = {id(p.obj): p.row for p in planned}
             exc.row = rows.get(id(getattr(exc, "activity", None)))

@@ -182,12 +182,13 @@ def _covers(scope, village_code: str, site_id) -> bool:
 
 
 @transaction.atomic
-def activity_bulk_record(*, actor, activities: list[Activity]) -> None:
+def activity_bulk_record(*, actor, activities: list[Activity], cleaned: bool = False) -> None:
     """Create or update many activities at once (imports): exactly `activity_record`'s rules (scope of the
     old and new village, closed-campaign lock, campaign scope, `full_clean` incl. the channel's reach rules,
     evidence flags, history) in a fixed number of queries per call, whatever the number of activities.
     The first refused activity raises `ValidationError` with `.activity` set; the caller's transaction
-    rolls everything back."""
+    rolls everything back. `cleaned=True` says the caller already ran `full_clean()` on these very instances
+    with their campaign, village and site set (the ledger's plan step does), so it is not run twice."""
     old_pks = [a.pk for a in activities if a.pk]
     before = {pk: (campaign_id, code, site_id) for pk, campaign_id, code, site_id in Activity.objects
               .select_for_update(of=("self",)).filter(pk__in=old_pks)
@@ -211,7 +212,7 @@ def activity_bulk_record(*, actor, activities: list[Activity]) -> None:
     today = timezone.localdate()
     for a in activities:
         try:
-            _bulk_check(actor, a, before, sites, campaigns, villages, scopes)
+            _bulk_check(actor, a, before, sites, campaigns, villages, scopes, cleaned)
         except ValidationError as exc:
             exc.activity = a
             raise
@@ -231,7 +232,7 @@ def activity_bulk_record(*, actor, activities: list[Activity]) -> None:
                                  default_date=now)  # fmt: skip
 
 
-def _bulk_check(actor, a: Activity, before, sites, campaigns, villages, scopes) -> None:
+def _bulk_check(actor, a: Activity, before, sites, campaigns, villages, scopes, cleaned=False) -> None:
     """One activity against `activity_record`'s rules, with every related row already loaded."""
     perm = "campaigns.change_activity" if a.pk else "campaigns.add_activity"
     if a.pk:
@@ -261,7 +262,8 @@ def _bulk_check(actor, a: Activity, before, sites, campaigns, villages, scopes) 
     if not a.village.code.startswith(a.campaign.scope.prefix):
         raise ValidationError({"village": "该村/社区不在本活动范围内。"})
     # full_clean without the per-row FK lookups (checked above against the loaded rows); no unique rules.
-    a.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
+    if not cleaned:
+        a.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
 
 
 def photo_attach(*, activity: Activity, upload) -> ActivityPhoto:
