@@ -66,7 +66,8 @@ class ActivityLedger(Ledger):
                  Site.objects.filter(village_id__in=village_ids, name__in={r["site"] for r in rows if r.get("site")})}  # fmt: skip
         existing = {
             (a.village_id, a.site_id, a.date, a.channel, a.client_key): a
-            for a in Activity.objects.filter(village_id__in=village_ids, date__in={r["date"] for r in rows})
+            for a in Activity.objects.filter(village_id__in=village_ids, date__in={r["date"] for r in rows},
+                                             client_key__in={r.get("client_key", "") for r in rows})
         }
         campaigns = list(Campaign.objects.select_related("scope"))  # a handful per county
         # Liaisons hold their one site, not its village: they may import that site's activities only.
