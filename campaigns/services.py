@@ -7,7 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sites.models import Site
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from sites.models import Area, Site
 from sites.scope import user_scope
 
 from . import enrolment_flow, evidence
@@ -164,6 +166,104 @@ def activity_record(*, actor, activity: Activity, photos=()) -> Activity:
     for upload in photos:
         photo_attach(activity=activity, upload=upload)
     return activity
+
+# Fields a bulk write (imports) sets on an activity: everything `activity_record` saves but photos' flags.
+BULK_FIELDS = (
+    "campaign", "village", "site", "date", "channel", "title", "cadres", "police", "grid_workers", "volunteers",
+    "copies", "screenings", "people_reached", "households_visited", "posts", "post_links", "views",
+    "teachers_reached", "students_reached", "parents_reached", "app_installs", "notes", "client_key", "updated_at",
+)  # fmt: skip
+FK_FIELDS = ["campaign", "village", "site", "created_by"]
+
+
+def _covers(scope, village_code: str, site_id) -> bool:
+    return scope.everything or any(village_code.startswith(p) for p in scope.area_prefixes) or bool(
+        site_id and site_id in scope.site_ids)  # fmt: skip
+
+
+@transaction.atomic
+def activity_bulk_record(*, actor, activities: list[Activity], cleaned: bool = False) -> None:
+    """Create or update many activities at once (imports): exactly `activity_record`'s rules (scope of the
+    old and new village, closed-campaign lock, campaign scope, `full_clean` incl. the channel's reach rules,
+    evidence flags, history) in a fixed number of queries per call, whatever the number of activities.
+    The first refused activity raises `ValidationError` with `.activity` set; the caller's transaction
+    rolls everything back. `cleaned=True` says the caller already ran `full_clean()` on these very instances
+    with their campaign, village and site set (the ledger's plan step does), so it is not run twice."""
+    old_pks = [a.pk for a in activities if a.pk]
+    before = {pk: (campaign_id, code, site_id) for pk, campaign_id, code, site_id in Activity.objects
+              .select_for_update(of=("self",)).filter(pk__in=old_pks)
+              .values_list("pk", "campaign_id", "village__code", "site_id")} if old_pks else {}  # fmt: skip
+    site_ids = {a.site_id for a in activities if a.site_id}
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=site_ids)} if site_ids else {}
+    for a in activities:
+        if a.site_id and not a.village_id and a.site_id in sites:
+            a.village_id = sites[a.site_id].village_id
+    campaign_ids = {a.campaign_id for a in activities} | {b[0] for b in before.values()}
+    campaigns = {c.pk: c for c in Campaign.objects.select_related("scope").filter(pk__in=campaign_ids - {None})}
+    village_ids = {a.village_id for a in activities if a.village_id}
+    villages = {v.pk: v for v in Area.objects.filter(pk__in=village_ids)} if village_ids else {}
+    scopes = {perm: user_scope(actor, perm) for perm in ("campaigns.add_activity", "campaigns.change_activity")
+              if actor is not None}  # fmt: skip
+    recent = []
+    now = timezone.now()
+    if actor is not None and any(not a.pk for a in activities):
+        recent = list(Activity.objects.filter(created_by=actor, created_at__gte=now - evidence.BURST_WINDOW)
+                      .values_list("created_at", flat=True)[:100])  # fmt: skip
+    today = timezone.localdate()
+    for a in activities:
+        try:
+            _bulk_check(actor, a, before, sites, campaigns, villages, scopes, cleaned)
+        except ValidationError as exc:
+            exc.activity = a
+            raise
+        a.updated_at = now
+        if not a.pk:
+            a.created_by, a.created_at = actor, now
+            a.flag_late_entry = evidence.is_late_entry(a.date, today)
+            if actor is not None:  # as if saved one after another: each new one counts for the next
+                a.flag_burst = evidence.is_burst(recent, now)
+                recent.append(now)
+    new = [a for a in activities if not a.pk]
+    old = [a for a in activities if a.pk]
+    if new:
+        bulk_create_with_history(new, Activity, batch_size=1000, default_user=actor, default_date=now)
+    if old:
+        bulk_update_with_history(old, Activity, list(BULK_FIELDS), batch_size=1000, default_user=actor,
+                                 default_date=now)  # fmt: skip
+
+
+def _bulk_check(actor, a: Activity, before, sites, campaigns, villages, scopes, cleaned=False) -> None:
+    """One activity against `activity_record`'s rules, with every related row already loaded."""
+    perm = "campaigns.change_activity" if a.pk else "campaigns.add_activity"
+    if a.pk:
+        if a.pk not in before:
+            raise ValidationError("该活动记录不存在或已被删除。")
+        campaign_id, code, site_id = before[a.pk]
+        ensure_open(campaigns[campaign_id])
+        if actor is not None and not _covers(scopes[perm], code, site_id):
+            raise ValidationError("您无权为该村/社区登记或修改记录,请选择您负责的范围。")
+    if a.site_id:
+        if a.site_id not in sites:
+            raise ValidationError({"site": "所选创建单位不存在。"})
+        a.site = sites[a.site_id]
+    if not a.campaign_id:
+        raise ValidationError({"campaign": "请选择创建活动。"})
+    if a.campaign_id not in campaigns:
+        raise ValidationError({"campaign": "所选创建活动不存在。"})
+    a.campaign = campaigns[a.campaign_id]
+    ensure_open(a.campaign)
+    if not a.village_id:
+        raise ValidationError({"village": "请选择村/社区。"})
+    if a.village_id not in villages:
+        raise ValidationError({"village": "所选村/社区不存在。"})
+    a.village = villages[a.village_id]
+    if actor is not None and not _covers(scopes[perm], a.village.code, a.site_id):
+        raise ValidationError("您无权为该村/社区登记或修改记录,请选择您负责的范围。")
+    if not a.village.code.startswith(a.campaign.scope.prefix):
+        raise ValidationError({"village": "该村/社区不在本活动范围内。"})
+    # full_clean without the per-row FK lookups (checked above against the loaded rows); no unique rules.
+    if not cleaned:
+        a.full_clean(exclude=FK_FIELDS, validate_unique=False, validate_constraints=False)
 
 
 def photo_attach(*, activity: Activity, upload) -> ActivityPhoto:
