@@ -101,3 +101,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def in_process_tasks(monkeypatch):
+    """Run Celery tasks in this process even when a broker is configured (CI's worker run): the test's rows
+    are uncommitted, so a worker in another process could not see them. Worker round trips have their own tests."""
+    from wuzha.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)

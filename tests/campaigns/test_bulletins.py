@@ -16,6 +16,8 @@ from tests.factories import SiteFactory, user_with_role
 
 from .factories import image_bytes
 
+pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
+
 SITES = [
     SiteFacts(1, "enterprise", "350521101201", new_hires_this_year=120),
     SiteFacts(2, "enterprise", "350521101201", new_hires_this_year=10),

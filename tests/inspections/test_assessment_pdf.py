@@ -1,11 +1,14 @@
 """The PDF report embeds a CJK font and holds the expected Chinese text (pdffonts, pdftotext)."""
 import subprocess
 
+import pytest
 from django.urls import reverse
 
 from inspections.assessment import services
 
 from .assessment_helpers import AS_OF, assessment_world
+
+pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
 
 
 def test_pdf_embeds_cjk_font_and_chinese_text_N6_4(world, county_staff, tmp_path, django_capture_on_commit_callbacks):

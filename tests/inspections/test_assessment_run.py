@@ -12,6 +12,8 @@ from inspections.models import AssessmentRun, AssessmentVillageResult
 
 from .assessment_helpers import AS_OF, assessment_world
 
+pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
+
 
 def start(user, campaign, scope, captured):
     with captured(execute=True):

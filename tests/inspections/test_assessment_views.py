@@ -10,6 +10,8 @@ from inspections.models import Appeal, AssessmentRun, TitleDecision
 
 from .assessment_helpers import AS_OF, assessment_world
 
+pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
+
 
 @pytest.fixture
 def done_run(world, county_staff, django_capture_on_commit_callbacks):

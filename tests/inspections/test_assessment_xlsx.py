@@ -1,4 +1,5 @@
 """The report workbook read back with openpyxl: sheets, headers, key cells, print setup, formula safety."""
+import pytest
 import io
 
 from openpyxl import load_workbook
@@ -7,6 +8,8 @@ from inspections.assessment import services
 from tests.factories import SiteFactory
 
 from .assessment_helpers import AS_OF, assessment_world
+
+pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
 
 
 def test_workbook_reads_back_with_scores_ranks_and_print_setup_N6_4(world, county_staff, django_capture_on_commit_callbacks):
