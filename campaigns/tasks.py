@@ -8,3 +8,13 @@ def bulletin_reminders() -> int:
     from .bulletin_services import bulletin_remind_overdue
 
     return bulletin_remind_overdue()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def obligation_reminders(today: str | None = None) -> dict:
+    """Daily: enterprise visits due this month (N3.5), school semester events due (N3.4); idempotent."""
+    from sites.tasks import _day
+
+    from .reminders import obligation_reminders as produce
+
+    return produce(_day(today))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.home import QuickAddPanelView, RecentPanelView
 
 app_name = "campaigns"
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("village-duties/new/", views.VillageDutyCreateView.as_view(), name="village_duty_create"),
     path("missing/", views.ObligationView.as_view(), name="obligations"),
     path("home-panel/", views.HomePanelView.as_view(), name="home_panel"),
+    path("home-recent/", RecentPanelView.as_view(), name="home_recent"),
+    path("home-quick/", QuickAddPanelView.as_view(), name="home_quick"),
     path("sites/<int:pk>/panel/", views.SitePanelView.as_view(), name="site_panel"),
     path("survey/", views.SurveyView.as_view(), name="survey"),
 ]

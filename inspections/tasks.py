@@ -108,3 +108,16 @@ def assessment_merge(run_id: int) -> None:
         status=AssessmentRun.Status.DONE, stage=AssessmentRun.Stage.DONE, finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )  # fmt: skip
+
+
+# --- Reminders (issue 8): rectification deadlines to the inspected site's people, published plans only. ---
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def rectification_reminders(today: str | None = None) -> dict:
+    """Daily: open rectifications near or past their deadline; idempotent (upsert by user + key)."""
+    from sites.tasks import _day
+
+    from .reminders import rectification_reminders as produce
+
+    return produce(_day(today))

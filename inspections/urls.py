@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .views import home as h
 from .views import inspections as i
 from .views import plans as p
 from .views import rectifications as r
@@ -13,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/review/", i.InspectionReviewView.as_view(), name="inspection_review"),
     path("photos/<int:pk>/", i.EvidenceFileView.as_view(), name="evidence_file"),
     path("panel/home/", i.HomePanelView.as_view(), name="home_panel"),
+    path("panel/rectifications/", h.RectificationHomePanelView.as_view(), name="rectification_home_panel"),
     path("panel/site/<int:pk>/", i.SitePanelView.as_view(), name="site_panel"),
     path("plans/", p.PlanListView.as_view(), name="plan_list"),
     path("plans/new/", p.PlanCreateView.as_view(), name="plan_create"),

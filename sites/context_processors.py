@@ -22,5 +22,18 @@ def portal(request):
     roles = sorted({g.role for g in user_grants(user)})
     return {
         "demo_data": _demo_data_present(),
+        "user_roles": roles,
         "user_role_labels": [Role(r).label for r in roles] or (["系统管理员"] if user.is_superuser else []),
     }
+
+
+def reminders(request):
+    """The bell's unread count, counted only if a page renders it (one indexed COUNT); none for anonymous users."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from functools import cache
+
+    from .reminders import unread_count
+
+    return {"reminder_unread": cache(lambda: unread_count(user))}

@@ -36,3 +36,20 @@ def import_run(job_id: int) -> None:
     from .imports.jobs import run_job
 
     run_job(job_id)
+
+
+def _day(today: str | None):
+    """Tasks take the date as an ISO string (JSON arguments), so tests pass hand-made calendars."""
+    import datetime
+
+    from django.utils import timezone
+
+    return datetime.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def keyperson_reminders_task(today: str | None = None) -> dict:
+    """Daily: key-person follow-ups and persons abroad to their cadres (idempotent: upsert by user + key)."""
+    from .reminders import keyperson_reminders
+
+    return keyperson_reminders(_day(today))

@@ -70,3 +70,13 @@ urlpatterns += [
     path("tipoffs/<int:pk>/act/", tips.TipOffActionView.as_view(), name="tipoff_act"),
     path("tipoffs/<int:pk>/contact/", tips.TipOffContactView.as_view(), name="tipoff_contact"),
 ]
+
+from . import views_reminders as rem  # noqa: E402  (reminders, issue 8)
+
+urlpatterns += [
+    path("reminders/", rem.ReminderListView.as_view(), name="reminder_list"),
+    path("reminders/read-all/", rem.ReminderBulkView.as_view(action="read_all"), name="reminder_read_all"),
+    path("reminders/clear-read/", rem.ReminderBulkView.as_view(action="clear_read"), name="reminder_clear_read"),
+    path("reminders/<int:pk>/open/", rem.ReminderOpenView.as_view(), name="reminder_open"),
+    path("reminders/<int:pk>/clear/", rem.ReminderClearView.as_view(), name="reminder_clear"),
+]

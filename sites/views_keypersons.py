@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
@@ -207,18 +207,31 @@ class MeasureCreateView(PersonActionView):
 
 
 class HomePanelView(RolePermRequiredMixin, TemplateView):
-    """htmx panel on the home page: the responsible cadre's overdue follow-ups and open work."""
+    """htmx panel on the home page: the follow-ups due — my key persons (overdue or due within a week) and
+    persons abroad nobody has contacted for 30 days (N4.2, N4.3). Five queries whatever the size."""
 
     template_name = "sites/partials/_home_keypersons_panel.html"
+    ABROAD_QUIET_DAYS = 30
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         persons = KeyPerson.objects.visible_to(self.request.user)
         mine = persons.overdue(today).filter(cadre=self.request.user).select_related("village")
+        soon = (persons.current().exclude(status=KeyPerson.Status.CLOSED).filter(cadre=self.request.user)
+                .filter(next_followup_on__gte=today, next_followup_on__lte=today + dt.timedelta(days=7))
+                .select_related("village").order_by("next_followup_on"))  # fmt: skip
+        quiet = today - dt.timedelta(days=self.ABROAD_QUIET_DAYS)
+        abroad = (AbroadCase.objects.visible_to(self.request.user).open().filter(person__annulled_at__isnull=True)
+                  .annotate(last=Max("attempts__done_on")).filter(Q(last__isnull=True) | Q(last__lte=quiet))
+                  .select_related("person__village").order_by("last", "pk"))  # fmt: skip
+        abroad_rows = list(abroad[:6])
         return super().get_context_data(
             mine=mine.order_by("next_followup_on")[:8],
             mine_count=mine.count(),
+            soon=soon[:5],
             overdue_count=persons.overdue(today).count(),
+            abroad_due=abroad_rows[:5],
+            abroad_more=len(abroad_rows) > 5,
             abroad_open=AbroadCase.objects.visible_to(self.request.user).open().count(),
             today=today,
             **kwargs,

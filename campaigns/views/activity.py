@@ -17,7 +17,9 @@ from ..forms import ActivityForm
 from ..models import Activity
 from ..paging import keyset_page
 from ..services import activity_record
-from .common import CampaignContextMixin, NeedsCampaignMixin, RequirePermMixin, querystring_without
+from .common import (
+    CampaignContextMixin, NeedsCampaignMixin, QueryInitialMixin, RequirePermMixin, querystring_without,
+)  # fmt: skip
 
 PAGE_SIZE = 25
 COUNT_CAP = 2_000  # count at most this many rows: an exact count of a million costs more than the page
@@ -101,8 +103,9 @@ class ActivityFormMixin:
         return redirect(self.object.get_absolute_url())
 
 
-class ActivityCreateView(RequirePermMixin, NeedsCampaignMixin, ActivityFormMixin, CreateView):
+class ActivityCreateView(RequirePermMixin, NeedsCampaignMixin, QueryInitialMixin, ActivityFormMixin, CreateView):
     required_perm = "campaigns.add_activity"
+    query_initial = ("village", "site", "channel")
 
 
 class ActivityUpdateView(ActivityFormMixin, UpdateView):

@@ -55,3 +55,19 @@ def querystring_without(request, *names) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+class QueryInitialMixin:
+    """A create form filled in from the link that led to it (the home to-do): ?site=…&channel=… (listed fields only).
+
+    Only initial values: the form's own querysets still decide what may be chosen."""
+
+    query_initial: tuple[str, ...] = ()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in self.query_initial:
+            value = self.request.GET.get(name, "")
+            if value and len(value) <= 40:
+                initial[name] = value
+        return initial

@@ -15,7 +15,9 @@ from ..duty_services import enterprise_visit_record, school_duty_save, village_d
 from ..forms import EnterpriseVisitForm, SchoolDutyForm, VillageDutyForm
 from ..models import Activity, EnterpriseVisit, SchoolDuty, VillageDuty
 from ..obligations import semester_of, semesters_between
-from .common import CampaignContextMixin, NeedsCampaignMixin, RequirePermMixin, querystring_without
+from .common import (
+    CampaignContextMixin, NeedsCampaignMixin, QueryInitialMixin, RequirePermMixin, querystring_without,
+)  # fmt: skip
 
 
 class _RecordFormMixin(NeedsCampaignMixin):
@@ -56,7 +58,8 @@ class VisitListView(CampaignContextMixin, ListView):
                                         querystring=querystring_without(self.request, "page"), **kwargs)  # fmt: skip
 
 
-class VisitCreateView(RequirePermMixin, _RecordFormMixin, CreateView):
+class VisitCreateView(RequirePermMixin, QueryInitialMixin, _RecordFormMixin, CreateView):
+    query_initial = ("site",)
     required_perm = "campaigns.add_enterprisevisit"
     form_class = EnterpriseVisitForm
     template_name = "campaigns/record_form.html"
@@ -102,7 +105,8 @@ class VillageDutyListView(CampaignContextMixin, ListView):
                                         querystring=querystring_without(self.request, "page"), **kwargs)  # fmt: skip
 
 
-class VillageDutyCreateView(RequirePermMixin, _RecordFormMixin, CreateView):
+class VillageDutyCreateView(RequirePermMixin, QueryInitialMixin, _RecordFormMixin, CreateView):
+    query_initial = ("village", "kind")
     required_perm = "campaigns.add_villageduty"
     form_class = VillageDutyForm
     template_name = "campaigns/record_form.html"

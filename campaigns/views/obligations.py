@@ -1,4 +1,5 @@
 """'What is missing': expected vs done vs on time per town, village and site; the home to-do; the site panel."""
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Q
@@ -7,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from sites.models import Area, Site
+from sites.scope import user_has_role_perm
 
 from ..models import Enrolment, SurveyResponse
 from ..obligation_data import obligation_status
@@ -82,19 +84,63 @@ class SitePanelView(CampaignContextMixin, DetailView):
         return ctx
 
 
-def home_todo(request, campaign) -> list:
-    """The signed-in cadre's or liaison's open and missing obligations (used by the home panel)."""
-    enrolled = Enrolment.objects.visible_to(request.user).filter(campaign=campaign).values("site_id")
-    sites = Site.objects.visible_to(request.user).filter(pk__in=enrolled)
-    items = obligation_status(campaign, sites, _as_of(request, campaign))
-    return [o for o in items if o.status in ("missing", "open")][:12]
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing to do next: the obligation, the form that settles it, how many days are left (negative: late)."""
+
+    obligation: object
+    url: str
+    days_left: int
+    may_record: bool
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left
+
+
+# Which right records each rule (a liaison may record an enterprise visit but no village duty).
+RULE_PERMS = {
+    "enterprise_monthly_visit": "campaigns.add_enterprisevisit", "school_semester_event": "campaigns.add_activity",
+    "recent_outreach": "campaigns.add_activity", "village_setup": "campaigns.add_villageduty",
+    "village_summary": "campaigns.add_villageduty",
+}  # fmt: skip
+TODO_LIMIT = 12
+
+
+def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
+    """The signed-in user's missing and open obligations, most urgent first, each with the form that fulfils it.
+
+    Returns (the first TODO_LIMIT items, how many there are). A fixed number of queries whatever the size.
+    """
+    from ..reminders import fulfil_url
+
+    user, as_of = request.user, _as_of(request, campaign)
+    enrolled = Enrolment.objects.visible_to(user).filter(campaign=campaign).values("site_id")
+    sites = Site.objects.visible_to(user).filter(pk__in=enrolled)
+    items = [o for o in obligation_status(campaign, sites, as_of) if o.status in ("missing", "open")]
+    items.sort(key=lambda o: (o.status != "missing", o.due, o.subject_name))
+    shown = items[:TODO_LIMIT]
+    site_villages = dict(Site.objects.filter(pk__in=[o.subject_id for o in shown if o.subject == "site"])
+                         .values_list("pk", "village_id"))  # fmt: skip
+    codes = dict(Area.objects.filter(code__in={o.subject_id for o in shown if o.subject == "village"})
+                 .values_list("code", "pk"))  # fmt: skip
+    may = {perm: user_has_role_perm(user, perm) for perm in set(RULE_PERMS.values())}
+    todo = []
+    for o in shown:
+        village_id = site_villages.get(o.subject_id) if o.subject == "site" else codes.get(o.subject_id)
+        todo.append(TodoItem(o, fulfil_url(o, campaign.pk, village_id), (o.due - as_of).days,
+                             may.get(RULE_PERMS.get(o.rule, ""), False)))  # fmt: skip
+    return todo, len(items)
 
 
 class HomePanelView(CampaignContextMixin, TemplateView):
+    """The cadre's and liaison's to-do (loaded with htmx on the home page): exactly what to do next."""
+
     template_name = "campaigns/partials/home_panel.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.campaign:
-            ctx["todo"] = home_todo(self.request, self.campaign)
+            ctx["todo"], ctx["todo_total"] = home_todo(self.request, self.campaign)
+            ctx["may_add_activity"] = user_has_role_perm(self.request.user, "campaigns.add_activity")
         return ctx

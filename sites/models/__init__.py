@@ -4,6 +4,7 @@ from .accesslog import AccessLog
 from .api_tokens import ApiToken
 from .incidents import Incident
 from .keypersons import KeyPerson, Measure, Relative
+from .reminders import Reminder
 from .premises import Finding, Premises, Rectification, Sweep, Unit, UnitVisit
 from .imports import ImportJob
 from .tipoffs import TipNote, TipOff, TipPhoto
@@ -13,5 +14,5 @@ from .audit import AuthEvent, TaskOutbox, TotpDevice, UserSession, record_reason
 __all__ = [
     "AREA_CODE_VALIDATOR", "PHONE_VALIDATOR", "AbroadCase", "AccessLog", "ApiToken", "Area", "AreaQuerySet",
     "Finding", "Incident", "KeyPerson", "Measure", "Membership", "PersuasionAttempt", "Premises", "Rectification",
-    "Relative", "Site", "TipNote", "TipOff", "TipPhoto", "SiteQuerySet", "Sweep", "Unit", "UnitVisit",
+    "Relative", "Reminder", "Site", "TipNote", "TipOff", "TipPhoto", "SiteQuerySet", "Sweep", "Unit", "UnitVisit",
 ]  # fmt: skip

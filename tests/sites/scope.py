@@ -47,3 +47,17 @@ from sites.models import TipOff  # noqa: E402
 
 OBJECT_IN_VILLAGE[TipOff] = _tip
 PUBLIC_URL_NAMES: set[str] = {"login", "sites:tipoff_create", "sites:tipoff_status"}
+
+
+def _reminder(village):
+    """A reminder of a cadre of that village: only its owner reaches it (issue 8)."""
+    from sites.models import Reminder
+
+    owner = user_with_role(Role.CADRE, area=village, username=f"reminded_{village.code}")
+    return Reminder.objects.create(user=owner, kind=Reminder.Kind.KEYPERSON, key=f"kp:{village.code}",
+                                   title=f"{village.name}的提醒", url="/")  # fmt: skip
+
+
+from sites.models import Reminder  # noqa: E402
+
+OBJECT_IN_VILLAGE[Reminder] = _reminder

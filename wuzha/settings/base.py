@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sites.context_processors.portal",
+                "sites.context_processors.reminders",
             ],
         },
     },
@@ -180,11 +181,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # another worker; longer than the longest task. JSON in the environment (the fault tests shorten it).
 CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={"visibility_timeout": 3600})
 CELERY_IMPORTS = ["sites.audit_tasks"]
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "audit-purge-daily": {"task": "sites.audit_tasks.audit_purge_task", "schedule": 24 * 60 * 60},
     "outbox-flush": {"task": "sites.audit_tasks.outbox_flush_task", "schedule": 60},
     "bulletin-reminders-daily": {"task": "campaigns.tasks.bulletin_reminders", "schedule": 24 * 60 * 60},
     "rectifications-escalate-daily": {"task": "inspections.tasks.escalate_overdue_rectifications", "schedule": 24 * 60 * 60},
+    # Reminders (issue 8): each job is idempotent (upsert by user + key), so a missed or doubled run is harmless.
+    "reminders-keypersons-daily": {"task": "sites.tasks.keyperson_reminders_task", "schedule": crontab(hour=7, minute=30)},
+    "reminders-obligations-daily": {"task": "campaigns.tasks.obligation_reminders", "schedule": crontab(hour=7, minute=30)},
+    "reminders-rectifications-daily": {"task": "inspections.tasks.rectification_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 4  # a page that queues a task never waits long for an unreachable broker
 
@@ -230,6 +237,9 @@ if WUZHA_AUDIT_RETENTION_DAYS < 180:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="wuzha@localhost")
+# Reminders (issue 8) also go out by e-mail, to users with an address, when this is on.
+WUZHA_REMINDER_EMAIL = env.bool("WUZHA_REMINDER_EMAIL", default=False)
+WUZHA_SITE_URL = env.str("WUZHA_SITE_URL", default="http://127.0.0.1:8000")  # the link in reminder mails
 
 # Logs carry the request id and never an ID-card number or a mobile number (masked by a filter).
 LOGGING = {
