@@ -110,6 +110,8 @@ TODO_LIMIT = 12
 def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
     """The signed-in user's missing and open obligations, most urgent first, each with the form that fulfils it.
 
+    Only what the user's roles may record (a liaison is not asked for the village's work plan).
+
     Returns (the first TODO_LIMIT items, how many there are). A fixed number of queries whatever the size.
     """
     from ..reminders import fulfil_url
@@ -117,14 +119,15 @@ def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
     user, as_of = request.user, _as_of(request, campaign)
     enrolled = Enrolment.objects.visible_to(user).filter(campaign=campaign).values("site_id")
     sites = Site.objects.visible_to(user).filter(pk__in=enrolled)
-    items = [o for o in obligation_status(campaign, sites, as_of) if o.status in ("missing", "open")]
+    may = {perm: user_has_role_perm(user, perm) for perm in set(RULE_PERMS.values())}
+    items = [o for o in obligation_status(campaign, sites, as_of)
+             if o.status in ("missing", "open") and may.get(RULE_PERMS.get(o.rule, ""), True)]  # fmt: skip
     items.sort(key=lambda o: (o.status != "missing", o.due, o.subject_name))
     shown = items[:TODO_LIMIT]
     site_villages = dict(Site.objects.filter(pk__in=[o.subject_id for o in shown if o.subject == "site"])
                          .values_list("pk", "village_id"))  # fmt: skip
     codes = dict(Area.objects.filter(code__in={o.subject_id for o in shown if o.subject == "village"})
                  .values_list("code", "pk"))  # fmt: skip
-    may = {perm: user_has_role_perm(user, perm) for perm in set(RULE_PERMS.values())}
     todo = []
     for o in shown:
         village_id = site_villages.get(o.subject_id) if o.subject == "site" else codes.get(o.subject_id)
