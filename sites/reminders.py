@@ -7,6 +7,7 @@ done) and mails new reminders where configured. Users read and clear their own t
 Who receives what is decided here, from memberships, and only for roles that may act on it:
 `village_recipients` (the village's cadres and, for a site, its liaisons) and the key person's cadre.
 """
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .roles import Role
 from .scope import role_permissions
 
 BELL_LIMIT = 99  # the bell shows 99+ beyond this
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,34 +99,39 @@ def reminders_sync(kind: str, wanted: Iterable[Due], *, mail: bool = True) -> di
 def reminders_mail_pending(limit: int = 2000) -> int:
     """One digest per user of their live, unread, not yet mailed reminders, when mail is on and they have an address.
 
-    The row is marked before the mail goes out, under a lock, so a re-run or a second worker never mails twice.
+    The rows stay locked while the mails go out and only those mailed are marked, so a re-run or a second worker
+    never mails twice, and a failed address is tried again at the next run. Returns the number of mails sent.
     """
     if not settings.WUZHA_REMINDER_EMAIL:
         return 0
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
-    sent = 0
+    sent, done = 0, []
     with transaction.atomic():
         rows = list(
             Reminder.objects.select_for_update(of=("self",)).unread()
             .filter(emailed_at__isnull=True, user__in=users).order_by("user_id", "due_on", "pk")[:limit]
         )  # fmt: skip
-        if not rows:
-            return 0
-        Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
         by_user = defaultdict(list)
         for r in rows:
             by_user[r.user_id].append(r)
-        emails = dict(get_user_model().objects.filter(pk__in=by_user).values_list("pk", "email"))
+        emails = dict(get_user_model().objects.filter(pk__in=by_user).values_list("pk", "email")) if rows else {}
         base = settings.WUZHA_SITE_URL.rstrip("/")
         for user_id, items in by_user.items():
             lines = [f"· {r.title}" + (f"(期限 {r.due_on.year}年{r.due_on.month}月{r.due_on.day}日)" if r.due_on else "")
                      for r in items]  # fmt: skip
-            send_mail(
-                f"【无诈创建】您有 {len(items)} 条新提醒",
-                "您好:\n\n" + "\n".join(lines) + f"\n\n请登录无诈创建平台查看和办理:{base}/sites/reminders/\n",
-                None, [emails[user_id]],
-            )  # fmt: skip
+            try:
+                send_mail(
+                    f"【无诈创建】您有 {len(items)} 条新提醒",
+                    "您好:\n\n" + "\n".join(lines) + f"\n\n请登录无诈创建平台查看和办理:{base}/sites/reminders/\n",
+                    None, [emails[user_id]],
+                )  # fmt: skip
+            except Exception:  # one bad address or a mail-server hiccup must not stop the others
+                log.warning("提醒邮件发送失败(用户 %s),下次任务重试", user_id, exc_info=True)
+                continue
+            done += [r.pk for r in items]
             sent += 1
+        if done:
+            Reminder.objects.filter(pk__in=done).update(emailed_at=timezone.now())
     return sent
 
 

@@ -195,6 +195,11 @@ def test_rectification_deadline_reaches_the_site_liaison_and_village_cadres_N6_4
     Rectification.objects.filter(pk=rect.pk).update(status=Rectification.Status.RESPONDED)
     run(rectification_reminders, "2022-03-12")
     assert not Reminder.objects.live().exists()
+    # Staff return the answer (open again): the same reminder comes back, unread, not a second row.
+    Reminder.objects.filter(user=cadre_a).update(read_at="2022-03-12T08:00Z")
+    Rectification.objects.filter(pk=rect.pk).update(status=Rectification.Status.OPEN)
+    run(rectification_reminders, "2022-03-13")
+    assert live(cadre_a).get().pk == r.pk and unread_count(cadre_a) == 1
 
 
 def test_sealed_plan_never_produces_a_reminder_to_the_inspected_N6_4(world, cadre_a, school_liaison, town_staff,
@@ -254,6 +259,25 @@ def test_mail_goes_out_once_where_configured(campaign, cadre_a, enterprise_liais
     run(obligation_reminders, "2021-12-12")
     assert [m.to for m in mail.outbox] == [["cadre_a@example.cn"]]  # the liaison has no address
     assert "甲村电子厂" in mail.outbox[0].body and "提醒" in mail.outbox[0].subject
+
+
+def test_a_failed_mail_is_tried_again_at_the_next_run(campaign, cadre_a, settings, monkeypatch):
+    import sites.reminders
+
+    cadre_a.email = "cadre_a@example.cn"
+    cadre_a.save()
+    settings.WUZHA_REMINDER_EMAIL = True
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP down")
+
+    original = sites.reminders.send_mail
+    monkeypatch.setattr(sites.reminders, "send_mail", refuse)
+    run(obligation_reminders, "2021-12-10")
+    assert mail.outbox == [] and Reminder.objects.filter(emailed_at__isnull=True).exists()
+    monkeypatch.setattr(sites.reminders, "send_mail", original)
+    run(obligation_reminders, "2021-12-11")
+    assert len(mail.outbox) == 1 and not live(cadre_a).filter(emailed_at__isnull=True).exists()
 
 
 def test_reminder_jobs_are_on_the_beat_schedule():
