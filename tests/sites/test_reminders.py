@@ -288,3 +288,15 @@ def test_reminder_jobs_are_on_the_beat_schedule():
     for task in ("sites.tasks.keyperson_reminders_task", "campaigns.tasks.obligation_reminders",
                  "inspections.tasks.rectification_reminders"):  # fmt: skip
         assert task in names and task in app.tasks
+
+
+def test_reminders_run_command_runs_every_job_for_a_given_day(campaign, cadre_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reminders_run", "--date", "2021-12-10", stdout=out)
+    call_command("reminders_run", "--date", "2021-12-10", stdout=out)
+    assert "campaigns.tasks.obligation_reminders" in out.getvalue()
+    assert live(cadre_a).filter(kind=Reminder.Kind.ENTERPRISE_VISIT).count() == 1
