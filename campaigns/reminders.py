@@ -62,4 +62,4 @@ def obligation_reminders(today: date) -> dict:
                         f"{o.subject_name}:{o.label}尚未登记", fulfil_url(o, campaign.pk, v), o.due,
                     ))  # fmt: skip
     kinds = list(wanted)
-    return {kind: reminders_sync(kind, wanted[kind], mail=kind == kinds[-1]) for kind in kinds}
+    return {str(kind): reminders_sync(kind, wanted[kind], mail=kind == kinds[-1]) for kind in kinds}

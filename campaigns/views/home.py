@@ -42,7 +42,7 @@ def recent_entries(user) -> list[Entry]:
     for s in mine(Sweep, "created_by", "sites.view_sweep"):
         rows.append(Entry("扫楼行动", f"{s.done_on:%Y-%m-%d} 扫楼 · {s.team[:20]}", s.get_absolute_url(), s.created_at))
     for m in mine(Measure, "done_by", "sites.view_measure", "person"):
-        rows.append(Entry("重点人员走访", f"{m.person.name} · {m}", m.person.get_absolute_url(), m.created_at))
+        rows.append(Entry("管控措施", f"{m.person.name} · {m}", m.person.get_absolute_url(), m.created_at))
     for p in mine(PersuasionAttempt, "done_by", "sites.view_persuasionattempt", "case__person"):
         rows.append(Entry("劝返记录", f"{p.case.person.name} · {p}", p.case.person.get_absolute_url(), p.created_at))
     rows.sort(key=lambda e: e.at, reverse=True)
