@@ -63,3 +63,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 from . import admin_records  # noqa: E402,F401  (key persons, premises, incidents)
 from . import admin_tipoffs  # noqa: E402,F401  (tip-offs, issue 10)
+
+
+from .models import Reminder  # noqa: E402  (reminders, issue 8)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Read-only: who was reminded of what and when (made by the jobs, read and cleared by their owners)."""
+
+    list_display = ("user", "kind", "title", "due_on", "created_at", "read_at", "cleared_at", "resolved_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "title", "key")
+    list_select_related = ("user",)
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

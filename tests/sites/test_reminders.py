@@ -300,3 +300,11 @@ def test_reminders_run_command_runs_every_job_for_a_given_day(campaign, cadre_a)
     call_command("reminders_run", "--date", "2021-12-10", stdout=out)
     assert "campaigns.tasks.obligation_reminders" in out.getvalue()
     assert live(cadre_a).filter(kind=Reminder.Kind.ENTERPRISE_VISIT).count() == 1
+
+
+def test_admin_lists_reminders_read_only(client, cadre_a, admin_user):
+    r = Reminder.objects.create(user=cadre_a, kind="keyperson", key="x", title="后台可见的提醒")
+    client.force_login(admin_user)
+    assert "后台可见的提醒" in client.get(reverse("admin:sites_reminder_changelist")).content.decode()
+    assert client.get(reverse("admin:sites_reminder_add")).status_code == 403
+    assert client.post(reverse("admin:sites_reminder_change", args=[r.pk]), {"title": "改"}).status_code == 403
