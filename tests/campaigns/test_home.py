@@ -187,3 +187,9 @@ def test_home_page_itself_is_bounded(login, cadre_a, world, campaign, django_ass
     user_with_role(Role.CADRE, area=world.village_a, username="second_cadre")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_inspector_home_has_no_todo_and_no_cadre_panels(login, inspector, campaign):
+    body = login(inspector).get(reverse("home")).content.decode()
+    assert reverse("campaigns:home_panel") not in body and reverse("campaigns:home_quick") not in body
+    assert reverse("inspections:home_panel") in body  # their own inspections panel stays
