@@ -308,3 +308,15 @@ def test_admin_lists_reminders_read_only(client, cadre_a, admin_user):
     assert "后台可见的提醒" in client.get(reverse("admin:sites_reminder_changelist")).content.decode()
     assert client.get(reverse("admin:sites_reminder_add")).status_code == 403
     assert client.post(reverse("admin:sites_reminder_change", args=[r.pk]), {"title": "改"}).status_code == 403
+
+
+def test_reminder_list_is_bounded(login, cadre_a, django_assert_max_num_queries):
+    client = login(cadre_a)
+    Reminder.objects.create(user=cadre_a, kind="keyperson", key="first", title="第一条")
+    with django_assert_max_num_queries(9):
+        small = client.get(reverse("sites:reminder_list"))
+    Reminder.objects.bulk_create([Reminder(user=cadre_a, kind="rectification", key=f"r{n}", title=f"提醒{n}",
+                                           due_on=dt.date(2022, 3, 1)) for n in range(60)])  # fmt: skip
+    with django_assert_max_num_queries(9):
+        large = client.get(reverse("sites:reminder_list"))
+    assert "第一条" in small.content.decode() and "共 61 条" in large.content.decode()
