@@ -1,12 +1,22 @@
 """Second factor: TOTP after the password, required for staff when configured, codes used once."""
+import importlib
+import os
+from types import SimpleNamespace
+from unittest import mock
+
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
+from django.apps import apps as django_apps
+from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from sites.models import AuthEvent, TotpDevice
 from sites.roles import Role
 from tests.factories import UserFactory, user_with_role
+from wuzha.lib import crypto
 
 PASSWORD = "Test-password-123"
 
@@ -86,3 +96,67 @@ def test_logged_in_user_may_enrol(client, db):
     assert client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "1"}).status_code == 200
     client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
     assert TotpDevice.objects.filter(user=user).exists()
+
+
+# --- Secrets at rest: Fernet tokens under WUZHA_PII_KEYS, like ID numbers (tests/sites/test_crypto.py) ---
+
+def raw_secret(pk):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM sites_totpdevice WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+def write_raw_secret(pk, value):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE sites_totpdevice SET secret = %s WHERE id = %s", [value, pk])
+
+
+def test_totp_secret_is_encrypted_at_rest(client, db):
+    user = UserFactory(username="he")
+    client.force_login(user)
+    client.get(reverse("totp_setup"))
+    secret = client.session["_wuzha_2fa_secret"]
+    client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
+    device = TotpDevice.objects.get(user=user)
+    raw = raw_secret(device.pk)
+    assert secret not in raw and raw.startswith(crypto.TOKEN_PREFIX)
+    assert crypto.decrypt(raw) == secret and device.secret == secret
+    # Login with the encrypted secret still works (decrypted on read).
+    client.logout()
+    password_step(client, "he")
+    device.refresh_from_db()
+    code = pyotp.TOTP(secret).at((device.last_step + 1) * 30)  # the next time step: the current one is used
+    with mock.patch("sites.totp.time.time", return_value=(device.last_step + 1) * 30 + 1):
+        assert client.post(reverse("totp_verify"), {"code": code}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_migration_encrypts_existing_plain_secrets_and_reverses(client, db):
+    migration = importlib.import_module("sites.migrations.0009_totp_secret_encrypted")
+    editor = SimpleNamespace(connection=connection)
+    user = UserFactory(username="he")
+    secret = pyotp.random_base32()
+    device = TotpDevice.objects.create(user=user, secret=secret)
+    write_raw_secret(device.pk, secret)  # a row as stored before the migration: plain text
+    migration.encrypt_secrets(django_apps, editor)
+    raw = raw_secret(device.pk)
+    assert secret not in raw and crypto.decrypt(raw) == secret
+    migration.encrypt_secrets(django_apps, editor)  # re-running leaves tokens alone
+    assert raw_secret(device.pk) == raw
+    assert TotpDevice.objects.get(pk=device.pk).secret == secret
+    password_step(client, "he")  # the converted device still verifies codes
+    assert client.post(reverse("totp_verify"), {"code": pyotp.TOTP(secret).now()}).status_code == 302
+    migration.decrypt_secrets(django_apps, editor)
+    assert raw_secret(device.pk) == secret
+
+
+def test_rotate_pii_keys_re_encrypts_totp_secrets(db, settings):
+    device = TotpDevice.objects.create(user=UserFactory(), secret=pyotp.random_base32())
+    before = raw_secret(device.pk)
+    new_key = Fernet.generate_key().decode()
+    settings.WUZHA_PII_KEYS = [new_key, *settings.WUZHA_PII_KEYS]
+    call_command("rotate_pii_keys", stdout=open(os.devnull, "w"))
+    after = raw_secret(device.pk)
+    assert after != before
+    settings.WUZHA_PII_KEYS = [new_key]  # the old key can go
+    assert TotpDevice.objects.get(pk=device.pk).secret == device.secret
