@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -82,6 +83,13 @@ def finish_login(request, user, pending):
     request.session.pop(PENDING, None)
     login(request, user, backend=pending["backend"])
     return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
+
+
+@login_not_required
+def admin_login(request, *args, **kwargs):
+    """The admin's own login page would log in with the password alone (no second factor, no pending step):
+    every admin login goes through the portal login instead, then back to the admin page asked for."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
 
 
 class CodeForm(forms.Form):

@@ -160,3 +160,23 @@ def test_rotate_pii_keys_re_encrypts_totp_secrets(db, settings):
     assert after != before
     settings.WUZHA_PII_KEYS = [new_key]  # the old key can go
     assert TotpDevice.objects.get(pk=device.pk).secret == device.secret
+
+
+def test_admin_login_cannot_skip_the_second_factor(client, db):
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    device = TotpDevice.objects.create(user=admin, secret=pyotp.random_base32())
+    page = client.get("/admin/login/?next=/admin/sites/")
+    assert page.status_code == 302 and page.url == reverse("login") + "?next=/admin/sites/"
+    # Posting the password straight to the admin's login page logs nobody in.
+    response = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302
+    # The admin's own redirect for anonymous users leads to the portal login, then the code, then the admin.
+    to_login = client.get(reverse("admin:index"))
+    followed = client.get(to_login.url)
+    assert followed.status_code == 302 and followed.url.startswith(reverse("login"))
+    step = client.post(followed.url, {"username": "root", "password": PASSWORD})
+    assert step.url == reverse("totp_verify") and "_auth_user_id" not in client.session
+    done = client.post(reverse("totp_verify"), {"code": pyotp.TOTP(device.secret).now()})
+    assert done.status_code == 302 and done.url == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
