@@ -158,12 +158,13 @@ def inspections_to_file(users, n_inspectors, duration, stamp):
 class Stats:
     def __init__(self):
         self.lock, self.times, self.errors, self.samples, self.filed = threading.Lock(), [], 0, [], 0
-        self.by_kind = {}
+        self.by_kind, self.by_step = {}, {}
 
-    def add(self, seconds, ok, what, kind):
+    def add(self, seconds, ok, what, kind, step=""):
         with self.lock:
             self.times.append(seconds)
             self.by_kind.setdefault(kind, []).append(seconds)
+            self.by_step.setdefault(step, []).append(seconds)
             if not ok:
                 self.errors += 1
                 if len(self.samples) < 8:
@@ -209,7 +210,9 @@ class Client:
             status, content = repr(exc), b""
         ok = status in expect and (check is None or check(status, location, content))
         detail = location or content[:160].decode(errors="replace")
-        self.stats.add(time.perf_counter() - start, ok, f"{self.kind} {'POST' if data else 'GET'} {path}: {status} {detail}", self.kind)
+        method = "POST" if data else "GET"
+        step = f"{method} {re.sub(r'/[0-9]+/', '/<pk>/', path)}{' autosave' if 'X-Autosave' in hdrs else ''}"
+        self.stats.add(time.perf_counter() - start, ok, f"{self.kind} {method} {path}: {status} {detail}", self.kind, step)
         return ok, content
 
 
@@ -387,6 +390,8 @@ def main():
           f"inspections_filed={stats.filed} threads_still_running={stuck}")  # fmt: skip
     for kind, values in sorted(stats.by_kind.items()):
         print(f"  {kind}: requests={len(values)} p50={pct(values, 0.5):.0f}ms p95={pct(values, 0.95):.0f}ms")
+    for step, values in sorted(stats.by_step.items(), key=lambda kv: -statistics.mean(kv[1])):
+        print(f"    {step}: n={len(values)} mean={statistics.mean(values) * 1000:.0f}ms p95={pct(values, 0.95):.0f}ms")
     for sample in stats.samples:
         print("  error:", sample)
     lines = Path(args.log).read_text(errors="replace").splitlines()
