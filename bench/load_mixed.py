@@ -8,7 +8,8 @@ It migrates and seeds the demo data into the given (bench-only) database, starts
 production settings on 127.0.0.1 (PostgreSQL for data, Redis for the cache and the broker), runs `--users`
 simulated users for `--duration` seconds (≤ 60), stops gunicorn and prints requests per second, p50/p95
 and the error count, with the ERROR lines gunicorn and Django logged. Each simulated user is a thread with
-its own session (and token), plain urllib, a think time of 0.5–1.5 s between steps:
+its own session (and token), plain urllib, a think time between steps drawn from --think (default 0.5–1.5 s;
+between the pages of a staff round 0.4 × that):
 - 50 % cadres: enter an activity through the API (POST /api/v1/activities/, the same service and checks
   as the web form), then open the activity list;
 - 35 % township/county staff: home page with its dashboard panels, site list, activity list, inspections;
@@ -248,9 +249,9 @@ def warm_up(base, kinds, creds, timeout, rounds):
     return stats
 
 
-def user_loop(kind, creds, client, stats, deadline, rng):
-    def think(low=0.5, high=1.5):
-        time.sleep(min(rng.uniform(low, high), max(0.0, deadline - time.monotonic())))
+def user_loop(kind, creds, client, stats, deadline, rng, pause=(0.5, 1.5)):
+    def think(scale=1.0):
+        time.sleep(min(rng.uniform(*pause) * scale, max(0.0, deadline - time.monotonic())))
 
     queue = list(creds.get("queue", []))
     while time.monotonic() < deadline:
@@ -293,8 +294,23 @@ def user_loop(kind, creds, client, stats, deadline, rng):
                 if time.monotonic() >= deadline:
                     break
                 client.call(path)
-                think(0.2, 0.6)
+                think(0.4)
         think()
+
+
+def group_cpu_seconds(pgid) -> float:
+    """CPU time (user + system) of the live processes in one process group, from /proc."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def stop(proc):
@@ -319,17 +335,22 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--request-timeout", type=float, default=10)
+    parser.add_argument("--conn-max-age", default=os.environ.get("CONN_MAX_AGE", "60"),
+                        help="persistent database connections, seconds (production setting; 0 = one per request)")
+    parser.add_argument("--think", default="0.5,1.5", help="think time between steps, seconds: low,high")
     parser.add_argument("--log", default="/tmp/wuzha-load-gunicorn.log", help="gunicorn's and Django's output")
     args = parser.parse_args()
     duration = min(args.duration, 60)
+    pause = tuple(float(x) for x in args.think.split(","))
     env = {**os.environ, "DATABASE_URL": args.database_url, "CACHE_URL": args.redis_url,
            "CELERY_BROKER_URL": args.redis_url, "DJANGO_SETTINGS_MODULE": "wuzha.settings.prod",
            "SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-only-" + "x" * 40), "ALLOWED_HOSTS": "127.0.0.1",
            "WUZHA_ALLOW_DEMO_LOGINS": "True", "STATIC_ROOT": "/tmp/wuzha-bench-static", "LOG_LEVEL": "WARNING",
+           "CONN_MAX_AGE": str(args.conn_max_age),
            # synthetic demo data only: the public development keys, unless the environment gives others
            "WUZHA_PII_KEYS": os.environ.get("WUZHA_PII_KEYS", "J9BPxaC-eMXqZfWffTCERwg0puwJTDsKAl-tpjocyzs="),
            "WUZHA_PII_HASH_KEY": os.environ.get("WUZHA_PII_HASH_KEY", "dev-only-pii-hash-key")}  # fmt: skip
-    kinds, creds = prepare(env, args.users, duration)
+    kinds, creds = prepare(env, args.users, duration / pause[0] * 0.5)
     base = f"http://127.0.0.1:{args.port}"
     log = open(args.log, "w")
     gunicorn = subprocess.Popen(
@@ -358,6 +379,7 @@ def main():
         for sample in warm.samples:
             note(f"warm-up error: {sample}")
         stats = Stats()
+        cpu_before, own_before = group_cpu_seconds(gunicorn.pid), time.process_time()
         start = time.monotonic()
         deadline = start + duration
         timer = threading.Timer(duration + 90, watchdog)
@@ -365,7 +387,8 @@ def main():
         timer.start()
         threads = [
             threading.Thread(target=user_loop, daemon=True, args=(
-                kind, cred, Client(base, stats, kind, cred, args.request_timeout), stats, deadline, random.Random(i)))
+                kind, cred, Client(base, stats, kind, cred, args.request_timeout), stats, deadline, random.Random(i),
+                pause))
             for i, (kind, cred) in enumerate(zip(kinds, creds))
         ]  # fmt: skip
         for t in threads:
@@ -375,6 +398,7 @@ def main():
             t.join(timeout=max(0.1, deadline + args.request_timeout + 5 - time.monotonic()))
         stuck = sum(t.is_alive() for t in threads)
         elapsed = time.monotonic() - start
+        server_cpu, own_cpu = group_cpu_seconds(gunicorn.pid) - cpu_before, time.process_time() - own_before
     finally:
         stop(gunicorn)
         log.close()
@@ -385,9 +409,12 @@ def main():
         values = sorted(values)
         return values[int(q * (len(values) - 1))] * 1000 if values else 0
 
-    print(f"users={args.users} duration={elapsed:.1f}s requests={len(times)} rps={len(times) / elapsed:.1f} "
+    print(f"think={pause[0]}–{pause[1]}s conn_max_age={args.conn_max_age} users={args.users} duration={elapsed:.1f}s requests={len(times)} "
+          f"rps={len(times) / elapsed:.1f} "
           f"p50={pct(times, 0.5):.0f}ms p95={pct(times, 0.95):.0f}ms errors={stats.errors} "
           f"inspections_filed={stats.filed} threads_still_running={stuck}")  # fmt: skip
+    print(f"  CPU: gunicorn {server_cpu:.1f} s ({server_cpu / max(1, len(times)) * 1000:.0f} ms per request), "
+          f"this load generator {own_cpu:.1f} s, over {elapsed:.0f} s on {os.cpu_count()} cores")
     for kind, values in sorted(stats.by_kind.items()):
         print(f"  {kind}: requests={len(values)} p50={pct(values, 0.5):.0f}ms p95={pct(values, 0.95):.0f}ms")
     for step, values in sorted(stats.by_step.items(), key=lambda kv: -statistics.mean(kv[1])):
