@@ -298,17 +298,20 @@ def user_loop(kind, creds, client, stats, deadline, rng, pause=(0.5, 1.5)):
         think()
 
 
-def group_cpu_seconds(pgid) -> float:
-    """CPU time (user + system) of the live processes in one process group, from /proc."""
+def cpu_seconds(pgid=None, cmdline="") -> float:
+    """CPU time (user + system) of the live processes in one process group, or whose command line holds
+    `cmdline` (PostgreSQL backends name their database there), read from /proc (read only)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if cmdline and cmdline not in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                continue
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ..., utime (11), stime (12)
+        if pgid is None or int(fields[2]) == pgid:  # after the name: state, ppid, pgrp, …, utime (11), stime (12)
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
@@ -379,7 +382,9 @@ def main():
         for sample in warm.samples:
             note(f"warm-up error: {sample}")
         stats = Stats()
-        cpu_before, own_before = group_cpu_seconds(gunicorn.pid), time.process_time()
+        db_name = urllib.parse.urlsplit(args.database_url).path.lstrip("/")
+        cpu_before, own_before = cpu_seconds(gunicorn.pid), time.process_time()
+        db_before = cpu_seconds(cmdline=f" {db_name} ")
         start = time.monotonic()
         deadline = start + duration
         timer = threading.Timer(duration + 90, watchdog)
@@ -398,7 +403,8 @@ def main():
             t.join(timeout=max(0.1, deadline + args.request_timeout + 5 - time.monotonic()))
         stuck = sum(t.is_alive() for t in threads)
         elapsed = time.monotonic() - start
-        server_cpu, own_cpu = group_cpu_seconds(gunicorn.pid) - cpu_before, time.process_time() - own_before
+        server_cpu, own_cpu = cpu_seconds(gunicorn.pid) - cpu_before, time.process_time() - own_before
+        db_cpu = cpu_seconds(cmdline=f" {db_name} ") - db_before  # backends that ended during the run are missed
     finally:
         stop(gunicorn)
         log.close()
@@ -414,7 +420,8 @@ def main():
           f"p50={pct(times, 0.5):.0f}ms p95={pct(times, 0.95):.0f}ms errors={stats.errors} "
           f"inspections_filed={stats.filed} threads_still_running={stuck}")  # fmt: skip
     print(f"  CPU: gunicorn {server_cpu:.1f} s ({server_cpu / max(1, len(times)) * 1000:.0f} ms per request), "
-          f"this load generator {own_cpu:.1f} s, over {elapsed:.0f} s on {os.cpu_count()} cores")
+          f"PostgreSQL backends ≥ {db_cpu:.1f} s, this load generator {own_cpu:.1f} s, over {elapsed:.0f} s on "
+          f"{os.cpu_count()} cores")
     for kind, values in sorted(stats.by_kind.items()):
         print(f"  {kind}: requests={len(values)} p50={pct(values, 0.5):.0f}ms p95={pct(values, 0.95):.0f}ms")
     for step, values in sorted(stats.by_step.items(), key=lambda kv: -statistics.mean(kv[1])):
