@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView
 
+from wuzha.lib import crypto
+
 from .audit import AuthEvent, auth_event_record
 from .models import Membership, TotpDevice
 from .roles import Role
@@ -144,9 +146,10 @@ class TotpSetupView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def secret(self) -> str:
+        """The secret being enrolled, kept in the session (stored in the database) as a Fernet token too."""
         if not self.request.session.get(SETUP_SECRET):
-            self.request.session[SETUP_SECRET] = pyotp.random_base32()
-        return self.request.session[SETUP_SECRET]
+            self.request.session[SETUP_SECRET] = crypto.encrypt(pyotp.random_base32())
+        return crypto.decrypt(self.request.session[SETUP_SECRET])
 
     def get_context_data(self, **kwargs):
         uri = pyotp.TOTP(self.secret()).provisioning_uri(name=self.user.get_username(), issuer_name=ISSUER)

@@ -21,6 +21,10 @@ from wuzha.lib import crypto
 PASSWORD = "Test-password-123"
 
 
+def setup_secret(client):
+    return crypto.decrypt(client.session["_wuzha_2fa_secret"])
+
+
 def password_step(client, username):
     return client.post(reverse("login"), {"username": username, "password": PASSWORD})
 
@@ -74,7 +78,7 @@ def test_staff_must_enrol_when_required(client, world, make):
     assert response.url == reverse("totp_setup") and "_auth_user_id" not in client.session
     page = client.get(reverse("totp_setup")).content.decode()
     assert "须使用动态口令" in page and 'src="data:image/svg+xml;base64,' in page
-    secret = client.session["_wuzha_2fa_secret"]
+    secret = setup_secret(client)
     assert client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()}).status_code == 302
     assert TotpDevice.objects.get(user=user).secret == secret
     assert client.get(reverse("home")).status_code == 200
@@ -92,7 +96,7 @@ def test_logged_in_user_may_enrol(client, db):
     client.force_login(user)
     assert "绑定动态口令" in client.get(reverse("password_change")).content.decode()
     client.get(reverse("totp_setup"))
-    secret = client.session["_wuzha_2fa_secret"]
+    secret = setup_secret(client)
     assert client.post(reverse("totp_setup"), {"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "1"}).status_code == 200
     client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
     assert TotpDevice.objects.filter(user=user).exists()
@@ -115,7 +119,8 @@ def test_totp_secret_is_encrypted_at_rest(client, db):
     user = UserFactory(username="he")
     client.force_login(user)
     client.get(reverse("totp_setup"))
-    secret = client.session["_wuzha_2fa_secret"]
+    secret = setup_secret(client)
+    assert secret not in client.session["_wuzha_2fa_secret"]  # sessions are stored in the database too
     client.post(reverse("totp_setup"), {"code": pyotp.TOTP(secret).now()})
     device = TotpDevice.objects.get(user=user)
     raw = raw_secret(device.pk)
