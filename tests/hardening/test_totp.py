@@ -32,8 +32,14 @@ def password_step(client, username):
 def test_enrolled_user_needs_the_code(client, db):
     user = UserFactory(username="he")
     device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32())
+    client.get(reverse("login"))
+    session = client.session
+    session["visitor"] = 1
+    session.save()
+    keys = [client.cookies["sessionid"].value]
     response = password_step(client, "he")
     assert response.status_code == 302 and response.url == reverse("totp_verify")
+    keys.append(client.cookies["sessionid"].value)
     assert "_auth_user_id" not in client.session  # not logged in after the password alone
     assert client.get(reverse("home")).status_code == 302
     assert "验证并登录" in client.get(reverse("totp_verify")).content.decode()
@@ -41,6 +47,8 @@ def test_enrolled_user_needs_the_code(client, db):
     assert bad.status_code == 200 and "动态口令不正确" in bad.content.decode()
     code = pyotp.TOTP(device.secret).now()
     assert client.post(reverse("totp_verify"), {"code": code}).status_code == 302
+    keys.append(client.cookies["sessionid"].value)
+    assert len(set(keys)) == 3  # a new session key after the password and again at the login itself
     assert client.get(reverse("home")).status_code == 200
     assert AuthEvent.objects.filter(kind=AuthEvent.Kind.LOGIN, user=user).exists()
     # The same code cannot be replayed for another login.
