@@ -15,10 +15,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView
+
+from wuzha.lib import crypto
 
 from .audit import AuthEvent, auth_event_record
 from .models import Membership, TotpDevice
@@ -84,6 +87,13 @@ def finish_login(request, user, pending):
     return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
 
 
+@login_not_required
+def admin_login(request, *args, **kwargs):
+    """The admin's own login page would log in with the password alone (no second factor, no pending step):
+    every admin login goes through the portal login instead, then back to the admin page asked for."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(label="动态口令", max_length=6, min_length=6,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
@@ -136,9 +146,10 @@ class TotpSetupView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def secret(self) -> str:
+        """The secret being enrolled, kept in the session (stored in the database) as a Fernet token too."""
         if not self.request.session.get(SETUP_SECRET):
-            self.request.session[SETUP_SECRET] = pyotp.random_base32()
-        return self.request.session[SETUP_SECRET]
+            self.request.session[SETUP_SECRET] = crypto.encrypt(pyotp.random_base32())
+        return crypto.decrypt(self.request.session[SETUP_SECRET])
 
     def get_context_data(self, **kwargs):
         uri = pyotp.TOTP(self.secret()).provisioning_uri(name=self.user.get_username(), issuer_name=ISSUER)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sites.auth import AdminLoginForm, PortalLoginView, PortalPasswordChangeView
-from sites.totp import TotpSetupView, TotpVerifyView
+from sites.totp import TotpSetupView, TotpVerifyView, admin_login
 from sites.views import HomeView
 
 admin.site.site_header = "无诈创建 · 管理后台"
@@ -28,6 +28,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("accounts/api-tokens/", include("sites.api_token_urls")),
     path("api/v1/", include("wuzha.api_urls")),
+    path("admin/login/", admin_login, name="admin_login"),  # the portal login, with its second factor
     path("admin/", admin.site.urls),
 ]
 

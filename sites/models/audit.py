@@ -19,6 +19,7 @@ from simple_history.manager import HistoricalQuerySet
 from simple_history.signals import pre_create_historical_record
 
 from wuzha.lib.appendonly import AppendOnlyModel, AppendOnlyQuerySet
+from wuzha.lib.crypto import EncryptedCharField
 from wuzha.lib.request_id import get_request_id
 
 from .tree import Area, Membership, Site
@@ -149,7 +150,8 @@ class TotpDevice(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
                                 related_name="totp_device")  # fmt: skip
-    secret = models.CharField("密钥", max_length=64)
+    # Encrypted at rest like ID numbers (Fernet under WUZHA_PII_KEYS; rotated by rotate_pii_keys).
+    secret = EncryptedCharField("密钥")
     created_at = models.DateTimeField("绑定时间", auto_now_add=True)
     last_step = models.BigIntegerField("最近使用的时间片", default=0)  # a code is accepted once only
 

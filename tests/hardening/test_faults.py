@@ -268,3 +268,79 @@ def test_redis_down_keeps_tasks_and_pages_then_sends_each_once(client, world, ca
     with django_capture_on_commit_callbacks(execute=True):
         task_enqueue(site_census, world.town_y.pk)  # with Redis up it goes straight to the queue
     assert broker.queue_length() == 3 and not TaskOutbox.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dropped_kept_alive_connection_is_replaced_on_the_next_request(client, world, cadre_a):
+    """CONN_HEALTH_CHECKS: a persistent connection that the server dropped between two requests is noticed
+    and replaced when the next request first uses it, instead of failing that request."""
+    from django.conf import settings as django_settings
+    from django.db import close_old_connections
+
+    assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+    if connection.vendor != "postgresql":
+        return  # SQLite has no server to drop the connection; the PostgreSQL run (make test-services) does it
+    import psycopg
+
+    client.force_login(cadre_a)
+    max_age = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 600  # kept alive between requests, as in production
+    connection.close()  # reconnect under that setting
+    try:
+        assert client.get("/sites/").status_code == 200
+        pid = connection.connection.info.backend_pid  # still open after the request
+        p = connection.settings_dict
+        url = f"postgres://{p['USER']}@{p['HOST'] or '127.0.0.1'}:{p['PORT'] or 5432}/{p['NAME']}"
+        with psycopg.connect(url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # What Django's handler does at request_started (the test client skips it): arm the health check.
+        close_old_connections()
+        assert connection.connection is not None  # not closed in advance: the check runs at first use
+        response = client.post("/sites/new/", {"village": world.village_a.pk, "kind": "community",
+                                               "name": "断线后小区", "households": 10, "residents": 30})  # fmt: skip
+        assert response.status_code == 302 and Site.objects.filter(name="断线后小区").exists()
+        assert connection.connection.info.backend_pid != pid
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
+        connection.close()
+
+
+def test_assessment_report_file_is_never_served_half_written(client, world, county_staff, settings, tmp_path):
+    """A worker dying in the middle of writing the report files (after the xlsx, during the pdf) leaves the run
+    pointing at no file (404), never at a partial one; the redelivered write then serves complete files."""
+    import zipfile
+    from io import BytesIO
+    from unittest import mock
+
+    from django.db.models.fields.files import FieldFile
+    from django.urls import reverse
+
+    from inspections.assessment.files import write_files
+    from inspections.models import AssessmentRun
+    from tests.inspections.assessment_helpers import AS_OF, assessment_world
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    campaign = assessment_world(world)
+    run = AssessmentRun.objects.create(campaign=campaign, scope=world.county, as_of=AS_OF, requested_by=county_staff,
+                                       status=AssessmentRun.Status.RUNNING)  # fmt: skip
+    real_save, calls = FieldFile.save, []
+
+    def dies_on_the_second_file(self, name, content, save=True):
+        calls.append(name)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")  # not an Exception: nothing in the task catches it, like SIGKILL
+        return real_save(self, name, content, save=save)
+
+    with mock.patch.object(FieldFile, "save", dies_on_the_second_file), pytest.raises(SystemExit):
+        write_files(run)  # the xlsx lands in storage, then the worker dies writing the pdf
+    assert calls[0].endswith(".xlsx") and calls[1].endswith(".pdf")
+    assert any(tmp_path.rglob("*.xlsx"))  # a written file exists in storage, but the database does not point at it
+    fresh = AssessmentRun.objects.get(pk=run.pk)
+    assert not fresh.xlsx and not fresh.pdf
+    client.force_login(county_staff)
+    assert client.get(reverse("inspections:assessment_file", args=[run.pk, "xlsx"])).status_code == 404
+    write_files(fresh)  # the redelivered task
+    response = client.get(reverse("inspections:assessment_file", args=[run.pk, "xlsx"]))
+    assert response.status_code == 200
+    book = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+    assert book.testzip() is None and "xl/workbook.xml" in book.namelist()

@@ -33,7 +33,8 @@ def test_fifth_failure_locks_username_even_with_right_password(client, db):
     response = attempt(client, "zhang", PASSWORD, ip="10.0.2.1")
     assert response.status_code == 429 and "锁定 30 分钟" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AuthEvent.objects.filter(kind=AuthEvent.Kind.LOCKOUT, username="zhang").exists()
+    lockout = AuthEvent.objects.filter(kind=AuthEvent.Kind.LOCKOUT, username="zhang").order_by("pk").first()
+    assert lockout is not None and lockout.ip == "10.0.1.9" and lockout.created_at and not lockout.success
     assert AuthEvent.objects.filter(kind=AuthEvent.Kind.FAILURE, username="zhang", success=False).count() >= 5
 
 

@@ -1,4 +1,4 @@
-"""`manage.py rotate_pii_keys`: re-encrypt every stored ID number and phone under the newest key.
+"""`manage.py rotate_pii_keys`: re-encrypt every stored ID number, phone and TOTP secret under the newest key.
 
 Rotation: put the new key FIRST in WUZHA_PII_KEYS (keep the old ones after it), restart, run this
 command, then remove the old keys. Rows are rewritten in batches, each batch in one transaction;
@@ -7,10 +7,10 @@ running it again is harmless. The keyed hashes do not change (they use WUZHA_PII
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from sites.models import KeyPerson, Premises, Relative
+from sites.models import KeyPerson, Premises, Relative, TotpDevice
 from wuzha.lib.crypto import TOKEN_PREFIX, EncryptedCharField, rotate
 
-MODELS = (KeyPerson, Relative, Premises)
+MODELS = (KeyPerson, Relative, Premises, TotpDevice)  # TotpDevice: second-factor secrets
 
 
 def encrypted_columns(model) -> list[str]:
@@ -42,7 +42,7 @@ def rotate_model(model, batch_size: int = 500) -> int:
 
 
 class Command(BaseCommand):
-    help = "用 WUZHA_PII_KEYS 中的第一个(最新)密钥重新加密全部身份证号和电话。"
+    help = "用 WUZHA_PII_KEYS 中的第一个(最新)密钥重新加密全部身份证号、电话和动态口令密钥。"
 
     def handle(self, *args, **options):
         for model in MODELS:
