@@ -35,7 +35,7 @@ def decrypt_secrets(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sites', '0008_site_version_for_edit_conflicts'),
+        ('sites', '0009_reminders'),
     ]
 
     operations = [
