@@ -145,7 +145,7 @@ def test_totp_secret_is_encrypted_at_rest(client, db):
 
 
 def test_migration_encrypts_existing_plain_secrets_and_reverses(client, db):
-    migration = importlib.import_module("sites.migrations.0009_totp_secret_encrypted")
+    migration = importlib.import_module("sites.migrations.0010_totp_secret_encrypted")
     editor = SimpleNamespace(connection=connection)
     user = UserFactory(username="he")
     secret = pyotp.random_base32()
