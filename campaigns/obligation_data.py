@@ -1,11 +1,17 @@
 """Loads the plain facts the obligation rules need, in a fixed number of queries, and evaluates them.
 
 `obligation_status(campaign, sites, as_of)` is what the dashboard and the assessment call.
+
+The rules only ask, for a window of days, which record came first by (day entered, day it happened)
+(`obligations._first`). So the database hands over one Entry per (site, day it happened) carrying the
+earliest day any record of that day was entered (local date of `created_at`): the same first record for
+every window, without loading every activity row.
 """
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sites.models import Site
@@ -19,10 +25,16 @@ def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
+def _entered_day():
+    """The local date a row was entered (what `_local_day` gives in Python), computed in the database."""
+    return TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+
+
 def obligation_status(campaign: Campaign, sites, as_of: date) -> list[Obligation]:
     """Obligations of the given sites (a queryset, already scoped by the caller) and of their villages.
 
-    Four queries whatever the number of sites: sites, activities, visits, village duties.
+    Four queries whatever the number of sites or rows: sites, activities and visits (one row per site and
+    day), village duties.
     """
     site_rows = list(
         Site.objects.filter(pk__in=sites.values("pk"), is_active=True)
@@ -31,21 +43,24 @@ def obligation_status(campaign: Campaign, sites, as_of: date) -> list[Obligation
     )
     ids = [r["pk"] for r in site_rows]
     events, outreach, visits = defaultdict(list), defaultdict(list), defaultdict(list)
-    acts = Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(
-        Q(channel__in=CONCENTRATED) | Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
-    )
-    for site_id, on, created, channel, installs in acts.values_list(
-        "site_id", "date", "created_at", "channel", "app_installs"
-    ):
-        entry = Entry(on, _local_day(created))
-        if channel in CONCENTRATED:
-            events[site_id].append(entry)
-        if channel == Channel.DOOR_TO_DOOR or installs:
-            outreach[site_id].append(entry)
-    for site_id, on, created in EnterpriseVisit.objects.filter(
-        campaign=campaign, site__in=ids, visited_on__lte=as_of
-    ).values_list("site_id", "visited_on", "created_at"):
-        visits[site_id].append(Entry(on, _local_day(created)))
+    event_q = Q(channel__in=CONCENTRATED)
+    outreach_q = Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
+    per_day = (
+        Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(event_q | outreach_q)
+        .values("site_id", "date")
+        .annotate(event=Min(_entered_day(), filter=event_q), outreach=Min(_entered_day(), filter=outreach_q))
+        .order_by()
+    )  # fmt: skip
+    for row in per_day:
+        if row["event"] is not None:
+            events[row["site_id"]].append(Entry(row["date"], row["event"]))
+        if row["outreach"] is not None:
+            outreach[row["site_id"]].append(Entry(row["date"], row["outreach"]))
+    for row in (
+        EnterpriseVisit.objects.filter(campaign=campaign, site__in=ids, visited_on__lte=as_of)
+        .values("site_id", "visited_on").annotate(entered=Min(_entered_day())).order_by()
+    ):  # fmt: skip
+        visits[row["site_id"]].append(Entry(row["visited_on"], row["entered"]))
     villages = {r["village__code"]: r["village__name"] for r in site_rows}
     duties = defaultdict(dict)
     for code, kind, on, created in VillageDuty.objects.filter(
