@@ -30,32 +30,63 @@ def _entered_day():
     return TruncDate("created_at", tzinfo=timezone.get_current_timezone())
 
 
-def obligation_status(campaign: Campaign, sites, as_of: date) -> list[Obligation]:
+def entries_from_channel_days(rows) -> tuple[dict, dict]:
+    """(concentrated events, outreach) as {site_id: [Entry]} from activity rows already grouped per site, day
+    and channel, each with `first_day` (the earliest local day a row of the group was entered) and
+    `first_install_day` (the same over the group's rows with app installs, or None): one Entry per site and
+    day, exactly as `obligation_status` loads them itself."""
+    event_first, outreach_first = {}, {}
+    for r in rows:
+        key = (r["site_id"], r["date"])
+        if r["channel"] in CONCENTRATED:
+            event_first[key] = min(event_first.get(key, r["first_day"]), r["first_day"])
+        day = r["first_day"] if r["channel"] == Channel.DOOR_TO_DOOR else r["first_install_day"]
+        if day is not None:
+            outreach_first[key] = min(outreach_first.get(key, day), day)
+    events, outreach = defaultdict(list), defaultdict(list)
+    for target, firsts in ((events, event_first), (outreach, outreach_first)):
+        for (site_id, on), day in firsts.items():
+            target[site_id].append(Entry(on, day))
+    return events, outreach
+
+
+def first_entered_day(filter=None):
+    """The earliest local day the group's rows were entered: MIN(created_at) in the group, then converted to the
+    local date once per group (the local day of the earliest moment is the earliest local day)."""
+    return TruncDate(Min("created_at", filter=filter), tzinfo=timezone.get_current_timezone())
+
+
+def obligation_status(campaign: Campaign, sites, as_of: date, *, activity_entries=None) -> list[Obligation]:
     """Obligations of the given sites (a queryset, already scoped by the caller) and of their villages.
 
     Four queries whatever the number of sites or rows: sites, activities and visits (one row per site and
-    day), village duties.
+    day), village duties. The assessment, which scans the activities once for all its figures, passes
+    `activity_entries` (from `entries_from_channel_days`, dates up to as_of) and saves the activity query.
     """
     site_rows = list(
         Site.objects.filter(pk__in=sites.values("pk"), is_active=True)
         .values("pk", "name", "kind", "school_level", "village__code", "village__name")
         .order_by("village__code", "name")
     )
-    ids = [r["pk"] for r in site_rows]
-    events, outreach, visits = defaultdict(list), defaultdict(list), defaultdict(list)
-    event_q = Q(channel__in=CONCENTRATED)
-    outreach_q = Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
-    per_day = (
-        Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(event_q | outreach_q)
-        .values("site_id", "date")
-        .annotate(event=Min(_entered_day(), filter=event_q), outreach=Min(_entered_day(), filter=outreach_q))
-        .order_by()
-    )  # fmt: skip
-    for row in per_day:
-        if row["event"] is not None:
-            events[row["site_id"]].append(Entry(row["date"], row["event"]))
-        if row["outreach"] is not None:
-            outreach[row["site_id"]].append(Entry(row["date"], row["outreach"]))
+    ids = Site.objects.filter(pk__in=sites.values("pk"), is_active=True).values("pk")  # a subquery, not N parameters
+    visits = defaultdict(list)
+    if activity_entries is not None:
+        events, outreach = activity_entries
+    else:
+        events, outreach = defaultdict(list), defaultdict(list)
+        event_q = Q(channel__in=CONCENTRATED)
+        outreach_q = Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
+        per_day = (
+            Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(event_q | outreach_q)
+            .values("site_id", "date")
+            .annotate(event=Min(_entered_day(), filter=event_q), outreach=Min(_entered_day(), filter=outreach_q))
+            .order_by()
+        )  # fmt: skip
+        for row in per_day:
+            if row["event"] is not None:
+                events[row["site_id"]].append(Entry(row["date"], row["event"]))
+            if row["outreach"] is not None:
+                outreach[row["site_id"]].append(Entry(row["date"], row["outreach"]))
     for row in (
         EnterpriseVisit.objects.filter(campaign=campaign, site__in=ids, visited_on__lte=as_of)
         .values("site_id", "visited_on").annotate(entered=Min(_entered_day())).order_by()

@@ -97,7 +97,7 @@ def hand_made(world):
     act(campaign, school, dt.date(2021, 12, 1), shanghai(2022, 2, 15), "lecture")
     act(campaign, school, dt.date(2021, 12, 20), shanghai(2022, 1, 30), "event")
     act(campaign, school, dt.date(2022, 3, 2), shanghai(2022, 4, 20), "lecture")
-    act(campaign, school, dt.date(2022, 3, 2), shanghai(2022, 4, 12), "video")
+    act(campaign, school, dt.date(2022, 3, 2), shanghai(2022, 4, 12), "film")
     act(campaign, school, dt.date(2022, 3, 3), shanghai(2022, 3, 3), "door")  # not a concentrated event
     # enterprise (N3.5 monthly): December late; January on time after a late one the same day; February by
     # a visit entered at 00:30 local on 8 March, one day past the grace (in UTC it would still be 7 March)
@@ -133,3 +133,16 @@ def test_sql_aggregate_gives_the_row_by_row_result_N3_3(hand_made, as_of):
 def test_sql_aggregate_costs_four_queries_N3_3(hand_made, django_assert_num_queries):
     with django_assert_num_queries(4):
         obligation_status(hand_made, Site.objects.all(), dt.date(2022, 3, 31))
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2022, 2, 7), dt.date(2022, 3, 31)])
+def test_entries_from_the_assessment_scan_give_the_same_result_N3_3(hand_made, world, as_of):
+    """The assessment passes entries built from its single scan (per site, day and channel)."""
+    from campaigns.obligation_data import entries_from_channel_days
+    from inspections.assessment.figures import activity_scan
+
+    sites = Site.objects.all()
+    villages = [world.village_a.pk, world.village_b.pk, world.village_c.pk]
+    rows = [r for r in activity_scan(hand_made, villages, sites.values("pk"), as_of) if r["site_id"]]
+    given = obligation_status(hand_made, sites, as_of, activity_entries=entries_from_channel_days(rows))
+    assert given == obligation_status(hand_made, sites, as_of) == row_by_row(hand_made, sites, as_of)
