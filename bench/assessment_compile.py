@@ -135,8 +135,31 @@ class Counter:
         return execute(sql, params, many, context)
 
 
+PHASES: dict[str, float] = {}
+
+
+def timed(name, fn):
+    def wrapper(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            PHASES[name] = PHASES.get(name, 0.0) + time.perf_counter() - t
+
+    return wrapper
+
+
 def run_compile():
     from django.db import transaction
+
+    from inspections.assessment import compile as steps
+
+    from inspections.assessment import files, pdf
+
+    if os.environ.get("BENCH_BATCH"):  # villages per task (default: compile.BATCH_SIZE)
+        steps.BATCH_SIZE = int(os.environ["BENCH_BATCH"])
+    for module, name in ((steps, "compute_villages"), (files, "build_workbook"), (pdf, "build_pdf")):
+        setattr(module, name, timed(name, getattr(module, name)))
 
     from inspections.assessment.services import assessment_start
     from sites.models import Area
@@ -194,6 +217,8 @@ def child(mode):
     seconds, queries, villages = (run_compile if mode == "compile" else run_baseline)()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RESULT {mode} {seconds:.3f} {queries} {peak:.0f} {villages or 0}", flush=True)
+    if PHASES:
+        print("PHASES " + " ".join(f"{k}={v:.2f}" for k, v in PHASES.items()), flush=True)
 
 
 def main():
@@ -205,10 +230,13 @@ def main():
         out = subprocess.run([sys.executable, __file__, str(SCALE), f"--child={mode}"], capture_output=True, text=True,
                              env={**os.environ})  # fmt: skip
         line = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
+        phases = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
         if not line:
             sys.exit(out.stdout[-2000:] + out.stderr[-3000:])
         _, _, seconds, queries, peak, villages = line[0].split()
         results[mode] = (float(seconds), int(queries), float(peak), int(villages))
+        if phases:
+            print(f"{mode} 分段 phases (s): {phases[0][7:]}")
     b, c = results["baseline"], results["compile"]
     print(f"规模 scale {SCALE}: {TOWNS} 镇 towns, {VILLAGES} 村 villages, {SITES} 单位 sites, {ACTIVITIES} 活动 activities, "
           f"{KEY_PERSONS} 重点人员 key persons, {INSPECTIONS} 检查 inspections")  # fmt: skip

@@ -15,7 +15,7 @@ from ..models import AssessmentRun, AssessmentVillageResult
 from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
 from .figures import VillageFigures, figures_for_villages
 
-BATCH_SIZE = 30  # villages per task: one town, or part of a big one
+BATCH_SIZE = 100  # villages per task at most: whole towns packed together (a county of 400 → 4 tasks)
 
 
 def _plain(value):
@@ -41,13 +41,22 @@ def run_villages(run: AssessmentRun):
     return Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=longer).select_related("parent").order_by("code")
 
 
-def village_batches(villages) -> list[list[int]]:
-    """(village id, town id) pairs → village ids grouped per town (in the given order), a town of more than
-    BATCH_SIZE villages split in parts."""
+def village_batches(villages, size: int | None = None) -> list[list[int]]:
+    """(village id, town id) pairs in code order → batches of village ids: whole towns packed together up to
+    `size` villages (BATCH_SIZE), a town larger than that split in parts. A batch costs a fixed number of
+    queries, one of them a scan of the activities, so a few large batches beat many small ones."""
+    size = size or BATCH_SIZE
     by_town: dict[int | None, list[int]] = {}
     for pk, town in villages:
         by_town.setdefault(town, []).append(pk)
-    return [ids[i : i + BATCH_SIZE] for ids in by_town.values() for i in range(0, len(ids), BATCH_SIZE)]
+    batches: list[list[int]] = []
+    for ids in by_town.values():
+        for part in (ids[i : i + size] for i in range(0, len(ids), size)):
+            if batches and len(batches[-1]) + len(part) <= size:
+                batches[-1] += part
+            else:
+                batches.append(list(part))
+    return batches
 
 
 def _result_row(run: AssessmentRun, village: Area, figures: VillageFigures) -> AssessmentVillageResult:
