@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sites.models import Area
@@ -80,10 +80,33 @@ def compute_villages(run: AssessmentRun, villages) -> list[AssessmentVillageResu
     villages = list(villages)
     figures = figures_for_villages(run.campaign, villages, run.as_of, run.rules)
     rows = [_result_row(run, v, figures[v.code]) for v in villages]
-    AssessmentVillageResult.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["run", "village"], update_fields=["score", "data", "computed_at"]
-    )
+    _upsert(rows)
     return rows
+
+
+def _upsert(rows: list[AssessmentVillageResult]) -> None:
+    """INSERT … ON CONFLICT (run, village) DO UPDATE in one statement (PostgreSQL and SQLite).
+
+    Not `bulk_create(update_conflicts=True)`: the JSONField encodes with `ensure_ascii`, so every Chinese
+    character becomes a 6-byte escape that psycopg then re-escapes: a county's rows took seconds to send.
+    """
+    if not rows:
+        return
+    ops, now = connection.ops, timezone.now()
+    table = AssessmentVillageResult._meta.db_table
+    values, params = [], []
+    for r in rows:
+        values.append("(%s, %s, %s, %s, %s)")
+        params += [r.run_id, r.village_id, ops.adapt_decimalfield_value(r.score, 6, 2),
+                   json.dumps(r.data, ensure_ascii=False), ops.adapt_datetimefield_value(now)]  # fmt: skip
+        r.computed_at = now
+    sql = (
+        f"INSERT INTO {table} (run_id, village_id, score, data, computed_at) VALUES {', '.join(values)} "
+        "ON CONFLICT (run_id, village_id) DO UPDATE SET score = EXCLUDED.score, data = EXCLUDED.data, "
+        "computed_at = EXCLUDED.computed_at"
+    )  # nosec B608: the table name is the model's, every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:
