@@ -123,10 +123,12 @@ class AssessmentLedgersView(RunMixin, View):
     def get(self, request, pk):
         from django.http import HttpResponse
 
+        from sites.views_common import client_ip
+
         from .assessment.ledgers import build_ledgers
 
         run = self.get_run()
-        response = HttpResponse(build_ledgers(run, request.user),
+        response = HttpResponse(build_ledgers(run, request.user, ip=client_ip(request)),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         from urllib.parse import quote
 
