@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -59,12 +59,17 @@ def village_batches(villages, size: int | None = None) -> list[list[int]]:
     return batches
 
 
+def _fields(obj) -> dict:
+    """`dataclasses.asdict` without its deep copies (the results hold no nested dataclasses), made JSON-plain."""
+    return _plain({f.name: getattr(obj, f.name) for f in fields(obj)})
+
+
 def _result_row(run: AssessmentRun, village: Area, figures: VillageFigures) -> AssessmentVillageResult:
     sites = [site_result(s, run.rules) for s in figures.sites]
     v = village_result(figures.village, sites, run.rules)
     data = {
-        "village": _plain(asdict(v)),
-        "sites": [_plain(asdict(s)) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
+        "village": _fields(v),
+        "sites": [_fields(s) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
         "deductions": figures.deductions,
         "propaganda": figures.propaganda,
         "key_persons": figures.key_persons,
