@@ -105,11 +105,12 @@ def _upsert(rows: list[AssessmentVillageResult]) -> None:
         params += [r.run_id, r.village_id, ops.adapt_decimalfield_value(r.score, 6, 2),
                    json.dumps(r.data, ensure_ascii=False), ops.adapt_datetimefield_value(now)]  # fmt: skip
         r.computed_at = now
+    # The table name is the model's and every value is a parameter.
     sql = (
-        f"INSERT INTO {table} (run_id, village_id, score, data, computed_at) VALUES {', '.join(values)} "
+        f"INSERT INTO {table} (run_id, village_id, score, data, computed_at) VALUES {', '.join(values)} "  # nosec B608
         "ON CONFLICT (run_id, village_id) DO UPDATE SET score = EXCLUDED.score, data = EXCLUDED.data, "
         "computed_at = EXCLUDED.computed_at"
-    )  # nosec B608: the table name is the model's, every value is a parameter
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
