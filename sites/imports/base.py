@@ -5,6 +5,9 @@ three methods — `prepare` (bulk look-ups for all rows at once), `plan` (one ro
 whether it is created, updated or unchanged, or `RowError`s) and `save` (calls the app's service).
 The engine (`engine.py`) does the rest: templates, parsing, every error in Chinese, all-or-nothing.
 """
+import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +22,20 @@ PARSERS = {
     "phone": cells.parse_phone,
     "id_number": cells.parse_id_number,
 }
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+@functools.cache
+def _choice_lookup(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Label or stored value → stored value, first match winning as in `cells.parse_choice`."""
+    lookup = {}
+    for stored, label in choices:
+        lookup.setdefault(str(label), str(stored))
+        lookup.setdefault(str(stored), str(stored))
+    lookup.pop("", None)
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -40,13 +57,20 @@ class Column:
         return self.kind in ("phone", "id_number", "text")
 
     def parse(self, raw):
-        parser = PARSERS.get(self.kind)
-        if self.kind == "choice":
-            value = cells.parse_choice(raw, list(self.choices))
-        elif parser:
-            value = parser(raw)
-        else:
+        kind = self.kind
+        if kind == "text":
             value = cells.clean_text(raw)
+        elif kind == "choice":
+            value = _choice_lookup(self.choices).get(cells.clean_text(raw))
+            if value is None:
+                value = cells.parse_choice(raw, list(self.choices))  # '' for an empty cell, else the error
+        elif kind == "date" and type(raw) is str and _ISO_DATE.match(raw):
+            try:
+                value = dt.date.fromisoformat(raw)  # the common case, without the general parser's regexes
+            except ValueError:
+                value = cells.parse_date(raw)  # says which date does not exist
+        else:
+            value = PARSERS[kind](raw)
         if self.required and value in (None, ""):
             raise cells.CellError(f"“{self.header}”必须填写。")
         if self.max_length and isinstance(value, str) and len(value) > self.max_length:

@@ -250,3 +250,22 @@ def test_town_staff_cannot_take_over_a_colleague_account_by_import(world, town_s
     assert "其他辖区" in exc.value.result.errors[0]["fix"]
     inspector.refresh_from_db()
     assert inspector.first_name != "改名" and not Membership.objects.filter(user=inspector, role=Role.CADRE).exists()
+
+
+def test_column_fast_paths_read_as_the_general_parsers_N1():
+    """ISO dates and choices skip the general parsers' regexes; what they accept and refuse is unchanged."""
+    import datetime as dt
+
+    from sites.imports import Column
+    from wuzha.lib.cells import CellError
+
+    day = Column("date", "日期", kind="date")
+    assert day.parse("2021-11-20") == dt.date(2021, 11, 20) and day.parse("2021.11.20") == dt.date(2021, 11, 20)
+    with pytest.raises(CellError, match="不存在"):
+        day.parse("2021-02-30")
+    with pytest.raises(CellError):
+        day.parse("2021-W47")  # ISO week dates are not a form people write
+    kind = Column("kind", "类型", kind="choice", choices=(("a", "小区"), ("b", "a")))
+    assert [kind.parse(v) for v in (" 小区 ", "a", "b", "", None)] == ["a", "a", "b", "", ""]
+    with pytest.raises(CellError, match="下拉选项"):
+        kind.parse("学校")
