@@ -5,6 +5,7 @@ three methods — `prepare` (bulk look-ups for all rows at once), `plan` (one ro
 whether it is created, updated or unchanged, or `RowError`s) and `save` (calls the app's service).
 The engine (`engine.py`) does the rest: templates, parsing, every error in Chinese, all-or-nothing.
 """
+import abc
 import datetime as dt
 import functools
 import re
@@ -103,7 +104,7 @@ class Planned:
 ACTION_LABELS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 
 
-class Ledger:
+class Ledger(abc.ABC):
     key: ClassVar[str]
     title: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
@@ -116,15 +117,17 @@ class Ledger:
         """Bulk look-ups for all valid rows (a handful of queries, never one per row)."""
         return None
 
-    def plan(self, values: dict, ctx, actor) -> Planned:  # pragma: no cover - each ledger implements it
-        raise NotImplementedError
+    @abc.abstractmethod
+    def plan(self, values: dict, ctx, actor) -> Planned:
+        """One row (its cells parsed) → what importing it will do, or `RowError` listing every problem."""
 
-    def save(self, *, actor, planned: Planned) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abc.abstractmethod
+    def save(self, *, actor, planned: Planned) -> None:
+        """Write one planned row through the app's service (a ledger may add `save_batch` for a whole chunk)."""
 
+    @abc.abstractmethod
     def export_rows(self, user, params):
-        """(queryset-like iterable of row lists, count) of what `user` sees under the list filters `params`."""
-        raise NotImplementedError  # pragma: no cover
+        """The rows (lists of cells in column order) of what `user` sees under the list filters `params`, streamed."""
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.field == name)

@@ -84,6 +84,12 @@ def test_each_date_format_and_an_id_number_as_number_are_read_or_refused(world, 
         def plan(self, values, ctx, actor):
             return Planned(values["_row"], "create", values["name"], values)
 
+        def save(self, *, actor, planned):  # a dry run never saves
+            raise AssertionError("analyse() wrote a row")
+
+        def export_rows(self, user, params):
+            return iter(())
+
     rows = [["名称", "日期", "身份证号"], ["a", "2021.11.20", ""], ["b", "2021/11/20", ""], ["c", "2021-11-20", ""],
             ["d", "2021年11月20日", ""], ["e", 44520, ""], ["f", "", 350521199001011234]]  # fmt: skip
     result = analyse(Demo(), name="d.xlsx", data=xlsx(rows[:-1]), actor=cadre_a)
@@ -269,3 +275,14 @@ def test_column_fast_paths_read_as_the_general_parsers_N1():
     assert [kind.parse(v) for v in (" 小区 ", "a", "b", "", None)] == ["a", "a", "b", "", ""]
     with pytest.raises(CellError, match="下拉选项"):
         kind.parse("学校")
+
+
+def test_a_ledger_must_implement_plan_save_and_export_N1():
+    from sites.imports import Ledger
+
+    class Half(Ledger):
+        def plan(self, values, ctx, actor):
+            return None
+
+    with pytest.raises(TypeError, match="abstract"):
+        Half()
