@@ -36,3 +36,11 @@ def import_run(job_id: int) -> None:
     from .imports.jobs import run_job
 
     run_job(job_id)
+
+
+@shared_task(acks_late=True, max_retries=3)
+def import_jobs_purge() -> int:
+    """Beat, hourly: drop uploads never confirmed (their files may hold personal data). Idempotent."""
+    from .imports.jobs import purge_unconfirmed
+
+    return purge_unconfirmed()
