@@ -286,3 +286,41 @@ def test_a_ledger_must_implement_plan_save_and_export_N1():
 
     with pytest.raises(TypeError, match="abstract"):
         Half()
+
+
+@pytest.mark.parametrize("name", ["旧表.xls", "WPS表格.et"])
+def test_real_xls_and_wps_et_files_are_read_N1(world, cadre_a, name):
+    """A real BIFF8 file (built here with xlwt), and the same bytes named .et as WPS saves them: the engine
+    reads both (python-calamine), title row, hidden first sheet and numbers included."""
+    from wuzha.lib.upload_safety import OLE_MAGIC
+
+    from .import_files import xls
+
+    rows = [SITE_HEADER, ["甲村", "旧版表格小区", "小区", "幸福路 1 号", 13800000000, 120, 300.0],
+            ["甲村", "旧版表格二", "小区", "", "", "", ""]]  # fmt: skip
+    data = xls(rows, title="甲村创建单位台账", hidden_first=True)
+    assert data.startswith(OLE_MAGIC)
+    result = commit(SITES, name=name, data=data, actor=cadre_a)
+    assert result.errors == [] and result.counts["create"] == 2 and result.sheet == "台账" and result.header_row == 2
+    site = Site.objects.get(name="旧版表格小区")
+    assert (site.village, site.contact_phone, site.households, site.residents) == (world.village_a, "13800000000", 120, 300)
+    assert not Site.objects.filter(name="隐藏表里的小区").exists()
+
+
+def test_real_xls_date_cells_and_every_error_are_reported_N1(world, cadre_a):
+    import datetime as dt
+
+    from campaigns.models import Activity
+    from tests.campaigns.factories import CampaignFactory
+
+    from .import_files import xls
+
+    CampaignFactory(scope=world.county, starts_on=dt.date(2021, 11, 1), ends_on=dt.date(2022, 3, 31))
+    header = ["所属村/社区", "开展日期", "宣传渠道", "数量(份/块/幅)"]
+    good = ["甲村", dt.date(2021, 12, 5), "宣传栏/展板", 3]
+    data = xls([header, good, ["甲村", "2021年13月1日", "宣传栏/展板", 1], ["甲村", dt.date(2021, 12, 6), "宣传栏/展板", -1]])
+    result = analyse(registry.get("activities"), name="活动.xls", data=data, actor=cadre_a)
+    assert [(e["row"], e["field"]) for e in result.errors] == [(3, "开展日期"), (4, "数量(份/块/幅)")]
+    data = xls([header, good, ["甲村", dt.date(2021, 12, 6), "宣传栏/展板", 2]])
+    assert commit(registry.get("activities"), name="活动.et", data=data, actor=cadre_a).counts["create"] == 2
+    assert set(Activity.objects.values_list("date", flat=True)) == {dt.date(2021, 12, 5), dt.date(2021, 12, 6)}
