@@ -174,7 +174,9 @@ class ActivityLedger(Ledger):
         problems = _clean(activity)
         if problems:
             raise RowError(problems)
-        label = f"{site or village} · {activity.date:%Y-%m-%d} · {CHANNEL_LABELS.get(activity.channel, activity.channel)}"
+        def label():
+            return f"{site or village} · {activity.date:%Y-%m-%d} · {CHANNEL_LABELS.get(activity.channel, activity.channel)}"
+
         if current is None:
             return Planned(values["_row"], "create", label, activity)
         changed = current.campaign_id != campaign.pk or any(getattr(activity, f) != getattr(current, f) for f in FIELDS)

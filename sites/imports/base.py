@@ -78,6 +78,14 @@ class Column:
             raise cells.CellError(f"最多 {self.max_length} 个字,现有 {len(value)} 个。")
         return value
 
+    def parser(self):
+        """`parse` specialised once for this column (the engine calls it for every cell of a file)."""
+        if self.kind == "text" and not self.required and not self.max_length:
+            return cells.clean_text
+        if self.kind == "int" and not self.required:
+            return cells.parse_int
+        return self.parse
+
     def names(self) -> set[str]:
         return {cells.normalise_header(n) for n in (self.header, self.field, *self.aliases)}
 
@@ -96,7 +104,7 @@ class Planned:
 
     row: int
     action: str  # "create" | "update" | "unchanged"
-    label: str
+    label: Any  # what the preview shows: a string, or a callable making it (only the first rows are shown)
     obj: Any = None
     extra: dict = field(default_factory=dict)
 
