@@ -226,7 +226,7 @@ def activity_bulk_record(*, actor, activities: list[Activity], cleaned: bool = F
     new = [a for a in activities if not a.pk]
     old = [a for a in activities if a.pk]
     if new:
-        Activity.objects.bulk_create(new, batch_size=1000)
+        Activity.objects.bulk_create(new)  # the backend's own batch size (PostgreSQL: one UNNEST insert)
         _history_copy([a.pk for a in new], "+", actor, now)
     if old:
         Activity.objects.bulk_update(old, list(BULK_FIELDS), batch_size=1000)
@@ -242,15 +242,16 @@ def _history_copy(pks: list[int], history_type: str, actor, when) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in historical.tracked_fields)
     user = actor if actor is not None else historical.get_default_history_user(None)
+    insert = (f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_change_reason, "
+              f"history_type, history_user_id) SELECT {columns}, %s, NULL, %s, %s FROM {quote(Activity._meta.db_table)} ")  # fmt: skip
+    params = [connection.ops.adapt_datetimefield_value(when), history_type, getattr(user, "pk", None)]
     with connection.cursor() as cursor:
-        for start in range(0, len(pks), 1000):
-            batch = pks[start : start + 1000]
-            cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_change_reason, "
-                f"history_type, history_user_id) SELECT {columns}, %s, NULL, %s, %s FROM "
-                f"{quote(Activity._meta.db_table)} WHERE id IN ({', '.join(['%s'] * len(batch))})",
-                [connection.ops.adapt_datetimefield_value(when), history_type, getattr(user, "pk", None), *batch],
-            )
+        if connection.vendor == "postgresql":
+            cursor.execute(insert + "WHERE id = ANY(%s)", [*params, pks])
+            return
+        for start in range(0, len(pks), 500):
+            batch = pks[start : start + 500]
+            cursor.execute(insert + f"WHERE id IN ({', '.join(['%s'] * len(batch))})", [*params, *batch])
 
 
 def _bulk_check(actor, a: Activity, before, sites, campaigns, villages, scopes, cleaned=False) -> None:
