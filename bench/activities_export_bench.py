@@ -49,7 +49,8 @@ def setup(database_url: str | None, *, create: bool):
     django.setup()
     from django.db import connection
 
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not create)
+    # serialize=False: Django would otherwise read the whole (million-row) database into memory here.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not create, serialize=False)
     return connection
 
 
