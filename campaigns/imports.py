@@ -175,7 +175,8 @@ class ActivityLedger(Ledger):
         if problems:
             raise RowError(problems)
         def label():
-            return f"{site or village} · {activity.date:%Y-%m-%d} · {CHANNEL_LABELS.get(activity.channel, activity.channel)}"
+            channel = CHANNEL_LABELS.get(activity.channel, activity.channel)
+            return f"{site or village} · {activity.date:%Y-%m-%d} · {channel}"
 
         if current is None:
             return Planned(values["_row"], "create", label, activity)
