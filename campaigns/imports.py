@@ -152,7 +152,9 @@ class ActivityLedger(Ledger):
                 raise RowError([("site", f"“{village.name}”内没有名为“{values['site']}”的创建单位。")])
         if village.pk not in ctx["area_allowed"] and getattr(site, "pk", None) not in ctx["own_sites"]:
             raise RowError([("site", "您只能导入您负责的创建单位的活动,请在“创建单位”列填写其名称。")])
-        campaign = self.find_campaign(values, village, ctx["campaigns"], ctx.setdefault("campaign_for", {}))
+        campaign = None  # an unreadable date (already reported): the row's other cells are still checked
+        if values["date"] is not None:
+            campaign = self.find_campaign(values, village, ctx["campaigns"], ctx.setdefault("campaign_for", {}))
         key = (village.pk, getattr(site, "pk", None), values["date"], values["channel"], values.get("client_key", ""))
         current = ctx["existing"].get(key)
         fields = {}

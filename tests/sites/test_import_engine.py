@@ -319,9 +319,10 @@ def test_real_xls_date_cells_and_every_error_are_reported_N1(world, cadre_a):
     CampaignFactory(scope=world.county, starts_on=dt.date(2021, 11, 1), ends_on=dt.date(2022, 3, 31))
     header = ["所属村/社区", "开展日期", "宣传渠道", "数量(份/块/幅)"]
     good = ["甲村", dt.date(2021, 12, 5), "宣传栏/展板", 3]
-    data = xls([header, good, ["甲村", "2021年13月1日", "宣传栏/展板", 1], ["甲村", dt.date(2021, 12, 6), "宣传栏/展板", -1]])
-    result = analyse(registry.get("activities"), name="活动.xls", data=data, actor=cadre_a)
-    assert [(e["row"], e["field"]) for e in result.errors] == [(3, "开展日期"), (4, "数量(份/块/幅)")]
+    bad = [["甲村", "2021年13月1日", "宣传栏/展板", -2], ["甲村", dt.date(2021, 12, 6), "宣传栏/展板", -1]]
+    result = analyse(registry.get("activities"), name="活动.xls", data=xls([header, good, *bad]), actor=cadre_a)
+    # every problem, the count of a row whose date is unreadable included
+    assert [(e["row"], e["field"]) for e in result.errors] == [(3, "开展日期"), (3, "数量(份/块/幅)"), (4, "数量(份/块/幅)")]
     data = xls([header, good, ["甲村", dt.date(2021, 12, 6), "宣传栏/展板", 2]])
     assert commit(registry.get("activities"), name="活动.et", data=data, actor=cadre_a).counts["create"] == 2
     assert set(Activity.objects.values_list("date", flat=True)) == {dt.date(2021, 12, 5), dt.date(2021, 12, 6)}
