@@ -20,11 +20,46 @@ FIELDS = ("date", "channel", "client_key", "title", *PEOPLE, *REACH_FIELDS, "app
 COUNTS = (*PEOPLE, *(f for f in REACH_FIELDS if f != "post_links"), "app_installs")
 EXPORT_PATHS = {"campaign": "campaign__name", "town": "village__parent__name", "village": "village__name",
                 "site": "site__name"}
+ZERO_IF_EMPTY = frozenset((*PEOPLE, "app_installs"))
+CHANNEL_LABELS = {value: str(label) for value, label in Channel.choices}
 NOT_FROM_SHEET = ["id", "campaign", "village", "site", "created_by", "created_at", "updated_at", "is_demo"]
 
 
 def _label(name):
     return str(Activity._meta.get_field(name).verbose_name)
+
+
+def _bounds():
+    """Each count column's (min, max) from the model's validators, checked per row in plain Python."""
+    bounds = {}
+    for name in COUNTS:
+        limits = {type(v).__name__: v.limit_value for v in Activity._meta.get_field(name).validators}
+        bounds[name] = (limits.get("MinValueValidator", float("-inf")), limits.get("MaxValueValidator", float("inf")))
+    return bounds
+
+
+BOUNDS = _bounds()
+# What `full_clean` would check beyond the engine's typed columns (a date, a listed channel, whole numbers,
+# texts within `max_length`, the required columns filled): the count ranges and the model's `clean()`.
+# The template columns must not be more lenient than the model: `tests/campaigns/test_ledger_activities.py`.
+
+
+def _clean(activity: Activity) -> list[tuple[str | None, str]]:
+    """`full_clean(exclude=NOT_FROM_SHEET)` for a row the engine has already typed, without its per-field
+    validator machinery (the import's main per-row cost): same messages, fields and order."""
+    problems = []
+    for name, (low, high) in BOUNDS.items():
+        value = getattr(activity, name)
+        if value is not None and not low <= value <= high:
+            try:
+                Activity._meta.get_field(name).run_validators(value)
+            except ValidationError as exc:
+                problems += [(name, m) for m in exc.messages]
+    try:
+        activity.clean()
+    except ValidationError as exc:
+        problems += [(f if f in FIELDS else None, m) for f, ms in exc.message_dict.items() for m in ms]
+    return problems
 
 
 class ActivityLedger(Ledger):
@@ -77,24 +112,36 @@ class ActivityLedger(Ledger):
         return {"villages": villages, "sites": sites, "existing": existing, "campaigns": campaigns,
                 "own_sites": own_sites, "area_allowed": area_allowed}  # fmt: skip
 
-    def find_campaign(self, values, village, campaigns) -> Campaign:
+    def find_campaign(self, values, village, campaigns, cache=None) -> Campaign:
+        """The campaign a row belongs to; `cache` keeps the answer per (village, name, date) for a chunk."""
         name, day = values.get("campaign", ""), values["date"]
+        key = (village.pk, name, day)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = self._campaign_or_problem(name, day, village, campaigns)
+            if cache is not None:
+                cache[key] = found
+        if isinstance(found, RowError):
+            raise RowError(found.problems)
+        if found.is_closed:
+            raise RowError([("campaign", f"第 {values['_row']} 行:“{found.name}”{LOCKED}")])
+        return found
+
+    @staticmethod
+    def _campaign_or_problem(name, day, village, campaigns):
         inside = [c for c in campaigns if village.code.startswith(c.scope.prefix)]
         if name:
             found = [c for c in inside if c.name == name]
             if not found:
-                raise RowError([("campaign", f"“{village.name}”不在名为“{name}”的创建活动范围内,请核对活动名称。")])
+                return RowError([("campaign", f"“{village.name}”不在名为“{name}”的创建活动范围内,请核对活动名称。")])
         else:
             found = [c for c in inside if c.contains(day) and c.status != Campaign.Status.DRAFT] or [
                 c for c in inside if c.contains(day)]  # fmt: skip
             if not found:
-                raise RowError([("date", f"{day:%Y年%-m月%-d日}没有覆盖“{village.name}”的创建活动,请核对日期。")])
+                return RowError([("date", f"{day:%Y年%-m月%-d日}没有覆盖“{village.name}”的创建活动,请核对日期。")])
             if len(found) > 1:
-                raise RowError([("campaign", "该日期有多个创建活动,请填写“创建活动”名称:" + "、".join(c.name for c in found))])
-        campaign = found[0]
-        if campaign.is_closed:
-            raise RowError([("campaign", f"第 {values['_row']} 行:“{campaign.name}”{LOCKED}")])
-        return campaign
+                return RowError([("campaign", "该日期有多个创建活动,请填写“创建活动”名称:" + "、".join(c.name for c in found))])
+        return found[0]
 
     def plan(self, values, ctx, actor):
         village = ctx["villages"].find(values)
@@ -105,24 +152,34 @@ class ActivityLedger(Ledger):
                 raise RowError([("site", f"“{village.name}”内没有名为“{values['site']}”的创建单位。")])
         if village.pk not in ctx["area_allowed"] and getattr(site, "pk", None) not in ctx["own_sites"]:
             raise RowError([("site", "您只能导入您负责的创建单位的活动,请在“创建单位”列填写其名称。")])
-        campaign = self.find_campaign(values, village, ctx["campaigns"])
+        campaign = None  # an unreadable date (already reported): the row's other cells are still checked
+        if values["date"] is not None:
+            campaign = self.find_campaign(values, village, ctx["campaigns"], ctx.setdefault("campaign_for", {}))
         key = (village.pk, getattr(site, "pk", None), values["date"], values["channel"], values.get("client_key", ""))
         current = ctx["existing"].get(key)
-        activity = Activity(village=village) if current is None else detached(current)
-        activity.campaign, activity.village, activity.site = campaign, village, site
+        fields = {}
         for name in FIELDS:
             if name in values:
                 value = values[name]
-                if name in PEOPLE or name == "app_installs":
+                if name in ZERO_IF_EMPTY:
                     value = value or 0
                 elif name == "post_links":
                     value = "\n".join(value.split())
+                fields[name] = value
+        if current is None:
+            activity = Activity(campaign=campaign, village=village, site=site, **fields)
+        else:
+            activity = detached(current)
+            activity.campaign, activity.village, activity.site = campaign, village, site
+            for name, value in fields.items():
                 setattr(activity, name, value)
-        try:
-            activity.full_clean(exclude=NOT_FROM_SHEET, validate_unique=False, validate_constraints=False)
-        except ValidationError as exc:
-            raise RowError([(f if f in FIELDS else None, m) for f, ms in exc.message_dict.items() for m in ms]) from None
-        label = f"{site or village} · {activity.date:%Y-%m-%d} · {activity.get_channel_display()}"
+        problems = _clean(activity)
+        if problems:
+            raise RowError(problems)
+        def label():
+            channel = CHANNEL_LABELS.get(activity.channel, activity.channel)
+            return f"{site or village} · {activity.date:%Y-%m-%d} · {channel}"
+
         if current is None:
             return Planned(values["_row"], "create", label, activity)
         changed = current.campaign_id != campaign.pk or any(getattr(activity, f) != getattr(current, f) for f in FIELDS)

@@ -53,3 +53,11 @@ def keyperson_reminders_task(today: str | None = None) -> dict:
     from .reminders import keyperson_reminders
 
     return keyperson_reminders(_day(today))
+
+
+@shared_task(acks_late=True, max_retries=3)
+def import_jobs_purge() -> int:
+    """Beat, hourly: drop uploads never confirmed (their files may hold personal data). Idempotent."""
+    from .imports.jobs import purge_unconfirmed
+
+    return purge_unconfirmed()

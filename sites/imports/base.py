@@ -5,6 +5,10 @@ three methods — `prepare` (bulk look-ups for all rows at once), `plan` (one ro
 whether it is created, updated or unchanged, or `RowError`s) and `save` (calls the app's service).
 The engine (`engine.py`) does the rest: templates, parsing, every error in Chinese, all-or-nothing.
 """
+import abc
+import datetime as dt
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +23,20 @@ PARSERS = {
     "phone": cells.parse_phone,
     "id_number": cells.parse_id_number,
 }
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+@functools.cache
+def _choice_lookup(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Label or stored value → stored value, first match winning as in `cells.parse_choice`."""
+    lookup = {}
+    for stored, label in choices:
+        lookup.setdefault(str(label), str(stored))
+        lookup.setdefault(str(stored), str(stored))
+    lookup.pop("", None)
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -40,18 +58,33 @@ class Column:
         return self.kind in ("phone", "id_number", "text")
 
     def parse(self, raw):
-        parser = PARSERS.get(self.kind)
-        if self.kind == "choice":
-            value = cells.parse_choice(raw, list(self.choices))
-        elif parser:
-            value = parser(raw)
-        else:
+        kind = self.kind
+        if kind == "text":
             value = cells.clean_text(raw)
+        elif kind == "choice":
+            value = _choice_lookup(self.choices).get(cells.clean_text(raw))
+            if value is None:
+                value = cells.parse_choice(raw, list(self.choices))  # '' for an empty cell, else the error
+        elif kind == "date" and type(raw) is str and _ISO_DATE.match(raw):
+            try:
+                value = dt.date.fromisoformat(raw)  # the common case, without the general parser's regexes
+            except ValueError:
+                value = cells.parse_date(raw)  # says which date does not exist
+        else:
+            value = PARSERS[kind](raw)
         if self.required and value in (None, ""):
             raise cells.CellError(f"“{self.header}”必须填写。")
         if self.max_length and isinstance(value, str) and len(value) > self.max_length:
             raise cells.CellError(f"最多 {self.max_length} 个字,现有 {len(value)} 个。")
         return value
+
+    def parser(self):
+        """`parse` specialised once for this column (the engine calls it for every cell of a file)."""
+        if self.kind == "text" and not self.required and not self.max_length:
+            return cells.clean_text
+        if self.kind == "int" and not self.required:
+            return cells.parse_int
+        return self.parse
 
     def names(self) -> set[str]:
         return {cells.normalise_header(n) for n in (self.header, self.field, *self.aliases)}
@@ -71,7 +104,7 @@ class Planned:
 
     row: int
     action: str  # "create" | "update" | "unchanged"
-    label: str
+    label: Any  # what the preview shows: a string, or a callable making it (only the first rows are shown)
     obj: Any = None
     extra: dict = field(default_factory=dict)
 
@@ -79,7 +112,7 @@ class Planned:
 ACTION_LABELS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 
 
-class Ledger:
+class Ledger(abc.ABC):
     key: ClassVar[str]
     title: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
@@ -92,15 +125,17 @@ class Ledger:
         """Bulk look-ups for all valid rows (a handful of queries, never one per row)."""
         return None
 
-    def plan(self, values: dict, ctx, actor) -> Planned:  # pragma: no cover - each ledger implements it
-        raise NotImplementedError
+    @abc.abstractmethod
+    def plan(self, values: dict, ctx, actor) -> Planned:
+        """One row (its cells parsed) → what importing it will do, or `RowError` listing every problem."""
 
-    def save(self, *, actor, planned: Planned) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abc.abstractmethod
+    def save(self, *, actor, planned: Planned) -> None:
+        """Write one planned row through the app's service (a ledger may add `save_batch` for a whole chunk)."""
 
+    @abc.abstractmethod
     def export_rows(self, user, params):
-        """(queryset-like iterable of row lists, count) of what `user` sees under the list filters `params`."""
-        raise NotImplementedError  # pragma: no cover
+        """The rows (lists of cells in column order) of what `user` sees under the list filters `params`, streamed."""
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.field == name)

@@ -39,7 +39,8 @@ class Result:
     def add(self, planned: Planned, preview: int = 50):
         self.counts[planned.action] += 1
         if planned.action != "unchanged" and len(self.preview) < preview:
-            self.preview.append({"row": planned.row, "action": ACTION_LABELS[planned.action], "label": planned.label})
+            label = planned.label() if callable(planned.label) else planned.label
+            self.preview.append({"row": planned.row, "action": ACTION_LABELS[planned.action], "label": label})
 
     def error(self, *, row=None, column="", header="", value="", fix=""):
         self.error_count += 1
@@ -125,25 +126,29 @@ def analyse(ledger: Ledger, *, name: str, data: bytes, actor, on_progress: Calla
     letters = {c.field: cells.column_letter(i + sheet.col_offset) for i, c in mapping.items()}
     keys: dict[tuple, int] = {}  # natural key → first row: only keys stay in memory, rows go chunk by chunk
     chunk: list[tuple[int, dict, set]] = []  # (row number, values, fields that could not be read)
+    parsers = [(index, column, column.field, column.parser()) for index, column in mapping.items()]
+    key_fields = [f if f in present else None for f in ledger.natural_key]  # absent columns key as ""
+    is_blank = cells.is_blank
     for number, row in data_rows():
-        if all(cells.is_blank(v) for v in row):
+        if is_blank(row[0] if row else None) and all(is_blank(v) for v in row):
             continue  # blank and formatted-but-empty rows
         result.rows += 1
         if result.rows > MAX_ROWS:
             result.error(row=number, fix=f"一个文件最多 {MAX_ROWS:,} 行数据,请拆分为多个文件分批导入。")
             return result
         values, failed = {"_row": number}, set()
-        for index, column in mapping.items():
-            raw = row[index] if index < len(row) else None
+        width = len(row)
+        for index, column, name, parse in parsers:
+            raw = row[index] if index < width else None
             try:
-                values[column.field] = column.parse(raw)
+                values[name] = parse(raw)
             except cells.CellError as exc:
                 failed.add(column.field)
                 values[column.field] = "" if column.kind in ("text", "choice", "phone", "id_number") else None
                 result.error(row=number, column=cells.column_letter(index + sheet.col_offset),
                              header=column.header, value=_shown(column, raw), fix=exc.fix)  # fmt: skip
         if not failed:
-            key = tuple(str(values.get(f, "")) for f in ledger.natural_key)
+            key = tuple("" if f is None else str(values[f]) for f in key_fields)
             if key in keys:
                 result.error(row=number, header="、".join(ledger.column(f).header for f in ledger.natural_key
                                                           if f in values),  # fmt: skip

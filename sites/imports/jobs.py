@@ -5,7 +5,9 @@ queue it again), a killed worker rolls its transaction back and the redelivered 
 """
 import hashlib
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -60,8 +62,8 @@ def _read(job: ImportJob) -> bytes:
 
 def check_job(job_id: int) -> None:
     """The dry run of a job (idempotent: only a job still being checked is checked)."""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    if job.status != S.CHECKING:
+    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.status != S.CHECKING:  # None: purged as abandoned (`purge_unconfirmed`)
         return
 
     def progress(rows):
@@ -110,8 +112,8 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
 
 def run_job(job_id: int) -> None:
     """Write a confirmed job, all or nothing. Idempotent: a done or failed job is left alone."""
-    job = ImportJob.objects.select_related("user").get(pk=job_id)
-    if job.status not in (S.QUEUED, S.RUNNING):
+    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.status not in (S.QUEUED, S.RUNNING):
         return
     ImportJob.objects.filter(pk=job_id).update(
         status=S.RUNNING, started_at=timezone.now(), processed_rows=0, updated_at=timezone.now()
@@ -151,3 +153,31 @@ def job_progress(job: ImportJob) -> int:
     if job.status == S.RUNNING:
         return cache.get(progress_key(job.pk), 0) or 0
     return job.processed_rows
+
+
+# Never confirmed: checked (with or without errors) and left, or a dry run that stopped moving.
+UNCONFIRMED = (S.VALID, S.INVALID, S.CHECKING)
+
+
+def purge_unconfirmed(*, now=None, batch: int = 500) -> int:
+    """Delete jobs (and so their uploaded bytes) left unconfirmed for `WUZHA_IMPORT_UNCONFIRMED_HOURS`.
+
+    Only jobs untouched that long: a dry run in progress updates its job every chunk, and queued,
+    running, done and failed jobs are never touched. Idempotent; rows a request holds locked are
+    skipped and taken the next time. Returns the number of jobs deleted.
+    """
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.WUZHA_IMPORT_UNCONFIRMED_HOURS)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(ImportJob.objects.select_for_update(skip_locked=True)
+                       .filter(status__in=UNCONFIRMED, updated_at__lt=cutoff).order_by("pk")
+                       .values_list("pk", flat=True)[:batch])  # fmt: skip
+            if ids:
+                ImportJob.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+        if len(ids) < batch:
+            break
+    if deleted:
+        log.info("import jobs purged: %s left unconfirmed before %s", deleted, cutoff.isoformat())
+    return deleted

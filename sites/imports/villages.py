@@ -31,13 +31,9 @@ class VillageLookup:
         candidates = [self.by_code[name]] if name in self.by_code else self.by_name.get(name, [])
         if town:
             candidates = [v for v in candidates if town in (v.parent.name, v.parent.code)]
-        # Out of scope and unknown read the same, so a file cannot probe other villages.
-        outside = f"“{name}”不是您负责的村/社区(或名称有误)。请填写您负责的村/社区的全称或 12 位区划代码。"
-        if not candidates:
-            raise RowError([(self.field, outside)])
+        if len(candidates) == 1 and candidates[0].pk in self.allowed:
+            return candidates[0]
         if len(candidates) > 1:
             raise RowError([(self.field, f"有多个名为“{name}”的村/社区,请同时填写“镇/街道”,或改填 12 位区划代码。")])
-        village = candidates[0]
-        if village.pk not in self.allowed:
-            raise RowError([(self.field, outside)])
-        return village
+        # Out of scope and unknown read the same, so a file cannot probe other villages.
+        raise RowError([(self.field, f"“{name}”不是您负责的村/社区(或名称有误)。请填写您负责的村/社区的全称或 12 位区划代码。")])

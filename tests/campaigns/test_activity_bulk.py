@@ -93,3 +93,35 @@ def test_bulk_saves_in_at_most_2_queries_per_100_rows_N3_1(world, cadre_a, djang
     with django_assert_max_num_queries(limit):
         activity_bulk_record(actor=cadre_a, activities=rows + olds)
     assert Activity.objects.filter(households_visited=7).count() == size // 2 and Activity.objects.count() == size
+
+
+def test_bulk_history_rows_match_what_single_saves_write_N3_1(world, cadre_a):
+    """The import copies history inside the database (one INSERT … SELECT per chunk): the rows must hold
+    what simple_history writes for `activity_record`: every tracked field, the actor, '+' or '~'."""
+    campaign = CampaignFactory(scope=world.county)
+    one = activity_record(actor=cadre_a, activity=new(campaign, world.village_a, site=world.site_a, client_key="A"))
+    bulk = new(campaign, world.village_a, site=world.site_a, client_key="B")
+    update = Activity.objects.get(pk=one.pk)
+    update.copies = 9
+    activity_bulk_record(actor=cadre_a, activities=[bulk, update])
+    historical = Activity.history.model
+    tracked = [f.attname for f in historical.tracked_fields]
+    for activity, kind in ((bulk, "+"), (Activity.objects.get(pk=one.pk), "~")):
+        activity.refresh_from_db()
+        row = historical.objects.filter(id=activity.pk).latest("history_id")
+        assert [getattr(row, f) for f in tracked] == [getattr(activity, f) for f in tracked]
+        assert (row.history_type, row.history_user_id, row.history_change_reason) == (kind, cadre_a.pk, None)
+        assert abs(row.history_date - activity.updated_at) < dt.timedelta(seconds=1)
+    assert historical.objects.filter(id=one.pk).count() == 2  # the single save's row, then the bulk update's
+
+
+def test_bulk_burst_flags_as_if_saved_one_after_another_N3_4(world, cadre_a):
+    """The 10th record within the hour and every later one are a burst; earlier ones are not (the flag is
+    decided from the last few entries only, so a 2,000-row chunk is not quadratic)."""
+    campaign = CampaignFactory(scope=world.county)
+    for i in range(3):
+        activity_record(actor=cadre_a, activity=new(campaign, world.village_a, client_key=f"single{i}"))
+    rows = [new(campaign, world.village_a, client_key=str(i)) for i in range(30)]
+    activity_bulk_record(actor=cadre_a, activities=rows)
+    flags = [a.flag_burst for a in rows]
+    assert flags == [False] * 6 + [True] * 24  # 3 single saves + 6 = 9 before the 10th

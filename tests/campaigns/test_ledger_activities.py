@@ -2,6 +2,8 @@
 campaigns locked, all or nothing, scoped."""
 import datetime as dt
 
+import pytest
+
 from campaigns.models import Activity, Campaign
 from sites.imports import registry
 from tests.sites.ledger_kit import dry_run, export_xlsx, fill_template, import_file, rejected
@@ -77,3 +79,52 @@ def test_a_liaison_imports_only_their_own_sites_activities_N3_4(world, school_li
     assert Activity.objects.count() == 0
     assert import_file(LEDGER, fill_template(LEDGER, [own]), school_liaison).counts["create"] == 1
     assert Activity.objects.get().site == world.school_a
+
+
+# The plan step checks a row with `_clean` instead of `full_clean`: the engine's typed columns already
+# guarantee a date, a listed channel, whole numbers and texts within their length. What is left must
+# read exactly as `full_clean` would say it.
+CLEAN_CASES = {
+    "negative_count": {"cadres": -1},
+    "count_too_big_for_the_column": {"police": 40000, "copies": 3_000_000_000},
+    "date_outside_campaign": {"date": dt.date(2023, 1, 1)},
+    "reach_missing": {"channel": Activity.Channel.DOOR_TO_DOOR, "copies": None},
+    "links_missing": {"channel": Activity.Channel.WECHAT, "copies": None, "posts": 1},
+    "site_of_other_village": {"site": "other"},
+    "fine": {},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLEAN_CASES))
+def test_plan_checks_say_what_full_clean_says_N3_1(world, case):
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from campaigns.imports import FIELDS, NOT_FROM_SHEET, _clean
+
+    campaign = CampaignFactory(scope=world.county)
+    values = {"campaign": campaign, "village": world.village_a, "date": dt.date(2021, 12, 1),
+              "channel": Activity.Channel.BOARD, "copies": 2, **CLEAN_CASES[case]}  # fmt: skip
+    if values.get("site") == "other":
+        values["site"] = world.site_b
+    try:
+        Activity(**values).full_clean(exclude=NOT_FROM_SHEET, validate_unique=False, validate_constraints=False)
+        expected = []
+    except ValidationError as exc:
+        expected = [(f if f in FIELDS else None, m) for f, ms in exc.message_dict.items() for m in ms]
+    assert sorted(_clean(Activity(**values))) == sorted(expected)
+    if case != "count_too_big_for_the_column" or connection.vendor == "postgresql":  # SQLite has no range
+        assert bool(expected) == (case != "fine")
+
+
+def test_template_columns_are_no_more_lenient_than_the_model_N3_1():
+    """`_clean` leaves lengths and choices to the columns: they must match the model's."""
+    for column in LEDGER.columns:
+        try:
+            field = Activity._meta.get_field(column.field)
+        except Exception:  # noqa: BLE001 - town, village names: looked up, not stored
+            continue
+        if getattr(field, "max_length", None) and column.kind == "text":
+            assert column.max_length and column.max_length <= field.max_length, column.field
+        if field.choices:
+            assert {v for v, _ in column.choices} <= {v for v, _ in field.choices}, column.field

@@ -35,6 +35,8 @@ if not WUZHA_PII_KEYS or not WUZHA_PII_HASH_KEY:
 # Behind a reverse proxy, the request header holding the client's address for the access log
 # (e.g. HTTP_X_REAL_IP, set by nginx with `proxy_set_header X-Real-IP $remote_addr`); empty: REMOTE_ADDR.
 WUZHA_CLIENT_IP_HEADER = env.str("WUZHA_CLIENT_IP_HEADER", default="")
+# Uploaded imports never confirmed are deleted (with their file) after this many hours (sites.tasks.import_jobs_purge).
+WUZHA_IMPORT_UNCONFIRMED_HOURS = env.int("WUZHA_IMPORT_UNCONFIRMED_HOURS", default=24)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -192,6 +194,7 @@ CELERY_BEAT_SCHEDULE = {
     "reminders-keypersons-daily": {"task": "sites.tasks.keyperson_reminders_task", "schedule": crontab(hour=7, minute=30)},
     "reminders-obligations-daily": {"task": "campaigns.tasks.obligation_reminders", "schedule": crontab(hour=7, minute=30)},
     "reminders-rectifications-daily": {"task": "inspections.tasks.rectification_reminders", "schedule": crontab(hour=7, minute=30)},
+    "import-jobs-purge-hourly": {"task": "sites.tasks.import_jobs_purge", "schedule": 60 * 60},
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 4  # a page that queues a task never waits long for an unreachable broker
 
