@@ -173,43 +173,135 @@ def run_compile():
     seconds = time.perf_counter() - t
     run.refresh_from_db()
     assert run.status == "done", run.error
+    n = {"villages": 0, "sites": 0, "inspections": 0, "propaganda": 0, "key_persons": 0, "deductions": 0}
+    for d in run.village_results.values_list("data", flat=True):  # after the timing: the rows the workbook got
+        n["villages"] += 1
+        for key in ("sites", "inspections", "propaganda", "key_persons", "deductions"):
+            n[key] += len(d[key])
+    print("ROWS compile " + " ".join(f"{k}={v}" for k, v in n.items()), flush=True)
     return seconds, counter.n, run.villages_total
 
 
 def run_baseline():
-    """The aggregate SQL only, then the same sheets written in write-only mode."""
+    """The aggregate SQL the figures need, then the same nine sheets with the same rows, written in write-only
+    mode by the report's own sheet writer (`xlsx.write_sheets`: same headers, widths, print setup, chart):
+    a row per village, town, site, deduction, village and channel, village and key-person category, published
+    inspection (the inspection list included) and village and rectification status, and the rules' notes.
+    Scores are plain SQL figures (no gates, no obligation rules): what a hand-written report would do."""
     import io
+    from collections import defaultdict
 
     from openpyxl import Workbook
+
+    from inspections.assessment.rules import COMPONENT_LABELS, merged, notes
+    from inspections.assessment.xlsx import ENROLMENT_LABELS, KIND_LABELS, write_sheets
 
     campaign, _ = fill()
     counter = Counter()
     t = time.perf_counter()
+    period = [campaign.pk, campaign.starts_on, min(AS_OF, campaign.ends_on)]
     with connection.execute_wrapper(counter), connection.cursor() as cur:
         q = {}
-        for name, sql in {
-            "sites": "SELECT s.id, s.name, s.kind, v.code, v.name FROM sites_site s JOIN sites_area v ON v.id = s.village_id",
-            "insp": "SELECT DISTINCT ON (site_id) site_id, score FROM inspections_inspection WHERE status = 'published' "
-                    "ORDER BY site_id, published_at DESC",
-            "acts": "SELECT site_id, count(*) FILTER (WHERE channel = 'lecture'), sum(app_installs) FROM campaigns_activity "
-                    "WHERE campaign_id = %s AND date BETWEEN '2021-11-17' AND '2022-03-31' GROUP BY site_id",
-            "channels": "SELECT village_id, channel, count(*), sum(people_reached), sum(app_installs) FROM campaigns_activity "
-                        "WHERE campaign_id = %s GROUP BY village_id, channel",
-            "incidents": "SELECT site_id, count(*) FROM sites_incident WHERE annulled_at IS NULL GROUP BY site_id",
-            "kp": "SELECT village_id, category, count(*) FROM sites_keyperson WHERE annulled_at IS NULL GROUP BY 1, 2",
-            "rect": "SELECT site_id, status, count(*) FROM inspections_rectification GROUP BY 1, 2",
-        }.items():  # fmt: skip
-            cur.execute(sql, [campaign.pk] if "%s" in sql else [])
+        for name, sql, params in (
+            ("villages", "SELECT v.id, v.code, v.name, t.name FROM sites_area v LEFT JOIN sites_area t ON t.id = v.parent_id "
+                         "WHERE v.level = 3 ORDER BY v.code", []),
+            ("sites", "SELECT s.id, s.village_id, s.name, s.kind, e.status, s.residents, s.students, s.employees "
+                      "FROM sites_site s LEFT JOIN campaigns_enrolment e ON e.site_id = s.id AND e.campaign_id = %s "
+                      "WHERE s.is_active ORDER BY s.village_id, s.name, s.id", [campaign.pk]),
+            ("insp", "SELECT i.site_id, p.kind, i.published_at::date, i.score, i.vetoed FROM inspections_inspection i "
+                     "JOIN inspections_inspectionplan p ON p.id = i.plan_id WHERE p.campaign_id = %s AND i.status = 'published' "
+                     "AND i.published_at::date <= %s ORDER BY i.published_at, i.id", [campaign.pk, AS_OF]),
+            ("deductions", "SELECT i.site_id, it.section, left(it.text, 80), it.max_points - x.earned, "
+                           "coalesce(nullif(x.note, ''), it.rule_text) FROM inspections_itemscore x "
+                           "JOIN inspections_inspection i ON i.id = x.inspection_id "
+                           "JOIN inspections_standarditem it ON it.id = x.item_id "
+                           "WHERE i.status = 'published' AND NOT x.not_applicable AND x.earned < it.max_points "
+                           "ORDER BY i.site_id, it.order", []),
+            ("acts", "SELECT site_id, count(*) FILTER (WHERE channel = 'lecture'), sum(app_installs) FROM campaigns_activity "
+                     "WHERE campaign_id = %s AND date BETWEEN %s AND %s GROUP BY site_id", period),
+            ("channels", "SELECT village_id, channel, count(*), sum(people_reached), sum(app_installs) FROM campaigns_activity "
+                         "WHERE campaign_id = %s AND date BETWEEN %s AND %s GROUP BY village_id, channel ORDER BY 1, 2", period),
+            ("survey", "SELECT e.site_id, count(*), count(*) FILTER (WHERE r.satisfaction >= 4) FROM campaigns_surveyresponse r "
+                       "JOIN campaigns_enrolment e ON e.id = r.enrolment_id WHERE e.campaign_id = %s GROUP BY 1", [campaign.pk]),
+            ("incidents", "SELECT site_id, count(*) FROM sites_incident WHERE annulled_at IS NULL GROUP BY site_id", []),
+            ("kp", "SELECT village_id, category, count(*) FROM sites_keyperson WHERE annulled_at IS NULL GROUP BY 1, 2 "
+                   "ORDER BY 1, 2", []),
+            ("rect", "SELECT site_id, status, count(*) FROM inspections_rectification GROUP BY 1, 2 ORDER BY 1, 2", []),
+        ):  # fmt: skip
+            cur.execute(sql, params)
             q[name] = cur.fetchall()
+        villages = {v[0]: v for v in q["villages"]}
+        scores, insp_rows, insp_n = defaultdict(list), [], defaultdict(int)
+        site_village = {s[0]: s[1] for s in q["sites"]}
+        site_name = {s[0]: s[2] for s in q["sites"]}
+        plan_kinds = {"announced": "明查", "unannounced": "暗访"}
+        for site_id, kind, day, score, vetoed in q["insp"]:
+            scores[site_id].append(score)
+            vid = site_village.get(site_id)
+            insp_n[vid] += 1
+            insp_rows.append([villages[vid][2] if vid in villages else "", site_name.get(site_id, ""),
+                              plan_kinds.get(kind, kind), day.isoformat(), score, "是" if vetoed else "否"])  # fmt: skip
+        acts = {r[0]: r for r in q["acts"]}
+        survey = {r[0]: r for r in q["survey"]}
+        incidents = dict(q["incidents"])
+        open_rect, rect_village = defaultdict(int), defaultdict(lambda: defaultdict(int))
+        for site_id, status, n in q["rect"]:
+            open_rect[site_id] += n if status not in ("verified", "closed") else 0
+            rect_village[site_village.get(site_id)][status] += n
+        site_rows, per_village = [], defaultdict(list)
+        for sid, vid, name, kind, enrolment, residents, students, employees in q["sites"]:
+            s = scores.get(sid)
+            mean = sum(s) / len(s) if s else None
+            population = {"community": residents, "campus": students}.get(kind, employees)
+            a = acts.get(sid)
+            installs = min(100.0, a[2] * 100.0 / population) if a and population else None
+            sv = survey.get(sid)
+            sat = sv[2] * 100.0 / sv[1] if sv and sv[1] else None
+            sanwu = not incidents.get(sid)
+            titled = bool(mean and mean >= 85 and sanwu and not open_rect[sid])
+            per_village[vid].append((mean, titled, sanwu, enrolment))
+            site_rows.append([villages[vid][2], name, KIND_LABELS.get(kind, kind), ENROLMENT_LABELS.get(enrolment, "未申报"),
+                              mean, mean, None, None, installs, sat, "是" if sanwu else "否", "是", open_rect[sid],
+                              "是" if titled else "否", "" if titled else "未达到命名条件"])  # fmt: skip
+        deduction_rows = [[villages[site_village[r[0]]][2], site_name[r[0]], r[1], r[2], r[3], r[4]]
+                          for r in q["deductions"] if r[0] in site_village]  # fmt: skip
+        prop_rows, prop_n = [], defaultdict(int)
+        for vid, channel, n, people, installs in q["channels"]:
+            if vid in villages:
+                prop_rows.append([villages[vid][2], channel, n, people, installs])
+                prop_n[vid] += n
+        kp_rows, kp_n = [], defaultdict(int)
+        for vid, category, n in q["kp"]:
+            if vid in villages:
+                kp_rows.append([villages[vid][2], category, n])
+                kp_n[vid] += n
+        summary = []
+        for vid, code, name, town in villages.values():
+            sites = per_village[vid]
+            means = [m for m, *_ in sites if m is not None]
+            score = round(sum(means) / len(means), 2) if means else None
+            summary.append([None, town, name, score, score, None, len(sites), sum(1 for *_, e in sites if e),
+                            sum(1 for _, t, *_ in sites if t), sum(1 for _, _, w, _ in sites if not w), insp_n[vid],
+                            prop_n[vid], kp_n[vid]])  # fmt: skip
+        summary.sort(key=lambda r: (r[3] is None, -(r[3] or 0)))
+        towns = defaultdict(list)
+        for rank, row in enumerate(summary, start=1):
+            row[0] = rank
+            towns[row[1]].append(row)
+        town_rows = sorted(([None, t, round(sum(r[3] or 0 for r in rows) / len(rows), 2), len(rows), sum(r[6] for r in rows),
+                             sum(r[8] for r in rows)] for t, rows in towns.items()), key=lambda r: -r[2])  # fmt: skip
+        for rank, row in enumerate(town_rows, start=1):
+            row[0] = rank
+        rect_rows = [[villages[vid][2], status, n] for vid, by in rect_village.items() if vid in villages
+                     for status, n in sorted(by.items())]  # fmt: skip
+        assert len(COMPONENT_LABELS) == 5
         wb = Workbook(write_only=True)
-        insp = dict(q["insp"])
-        for title, rows in (("汇总", q["channels"]), ("单位明细", [(*s, insp.get(s[0])) for s in q["sites"]]),
-                            ("宣传统计", q["channels"]), ("重点人员统计", q["kp"]), ("整改情况", q["rect"])):  # fmt: skip
-            ws = wb.create_sheet(title)
-            ws.append(["列"] * 6)
-            for r in rows:
-                ws.append([str(x) if x is not None else "" for x in r])
-        wb.save(io.BytesIO())
+        write_sheets(wb, f"{campaign.name} 考核报告 · 基线", summary, town_rows, site_rows, deduction_rows, prop_rows,
+                     kp_rows, insp_rows, rect_rows, notes(merged({})))  # fmt: skip
+        out = io.BytesIO()
+        wb.save(out)
+    print(f"ROWS baseline villages={len(summary)} sites={len(site_rows)} inspections={len(insp_rows)} "
+          f"propaganda={len(prop_rows)} key_persons={len(kp_rows)} deductions={len(deduction_rows)}", flush=True)
     return time.perf_counter() - t, counter.n, None
 
 
@@ -225,7 +317,7 @@ def main():
     guard()
     call_command("migrate", verbosity=0)
     fill()
-    results, phases = {}, {}
+    results, phases, rows = {}, {}, {}
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))  # best of N: the machine is shared, the load jumps
     for mode in ("baseline", "compile"):
         for _ in range(repeat):
@@ -235,11 +327,13 @@ def main():
             if not line:
                 sys.exit(out.stdout[-2000:] + out.stderr[-3000:])
             _, _, seconds, queries, peak, villages = line[0].split()
+            rows[mode] = next((x for x in out.stdout.splitlines() if x.startswith("ROWS")), "")
             if mode not in results or float(seconds) < results[mode][0]:
                 results[mode] = (float(seconds), int(queries), float(peak), int(villages))
                 found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
                 phases[mode] = dict(kv.split("=") for kv in found[0].split()[1:]) if found else {}
     b, c = results["baseline"], results["compile"]
+    print("\n".join(rows.values()))  # the same sheets with the same rows on both sides
     print(f"规模 scale {SCALE}: {TOWNS} 镇 towns, {VILLAGES} 村 villages, {SITES} 单位 sites, {ACTIVITIES} 活动 activities, "
           f"{KEY_PERSONS} 重点人员 key persons, {INSPECTIONS} 检查 inspections")  # fmt: skip
     print(f"基线 baseline: {b[0]:.2f} s · {b[1]} 条 SQL · 峰值内存 peak RSS {b[2]:.0f} MB")
