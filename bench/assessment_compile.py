@@ -5,7 +5,8 @@ Scale 1.0 = 20 towns, 400 villages, 6,000 sites, 1,000,000 activities, 30,000 ke
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wuzha_bench6 .venv/bin/python bench/assessment_compile.py [scale]
 
-Runs the compile (in-process, eager tasks: start → one task per village → merge → xlsx + pdf) and a baseline
+Runs the compile (in-process, eager tasks: start → one task per batch of villages → merge + xlsx (the run is done)
+→ the PDF task) and a baseline
 that only runs the aggregate SQL the figures need and writes the same sheets in write-only mode, each in its
 own subprocess (for peak memory), and prints seconds, SQL queries, peak RSS and the ratios.
 Targets: queries bounded per village (not per site or row); compile within 2× the baseline; memory bounded.
@@ -160,6 +161,14 @@ def run_compile():
         steps.BATCH_SIZE = int(os.environ["BENCH_BATCH"])
     for module, name in ((steps, "compute_villages"), (files, "build_workbook"), (pdf, "build_pdf")):
         setattr(module, name, timed(name, getattr(module, name)))
+    marks = {}
+    write_pdf = files.write_pdf
+
+    def pdf_task_starts(run, *args, **kwargs):  # the run is done (scores, ranks, xlsx) when its PDF task starts
+        marks.setdefault("done", time.perf_counter())
+        return write_pdf(run, *args, **kwargs)
+
+    files.write_pdf = pdf_task_starts
 
     from inspections.assessment.services import assessment_start
     from sites.models import Area
@@ -172,7 +181,8 @@ def run_compile():
             run = assessment_start(actor=user, campaign=campaign, scope=Area.objects.get(code="350521000000"), as_of=AS_OF)
     seconds = time.perf_counter() - t
     run.refresh_from_db()
-    assert run.status == "done", run.error
+    assert run.status == "done" and run.pdf_status == "ready", (run.status, run.pdf_status, run.error)
+    PHASES["done"] = marks["done"] - t  # scores + xlsx: what the baseline is compared with
     n = {"villages": 0, "sites": 0, "inspections": 0, "propaganda": 0, "key_persons": 0, "deductions": 0}
     for d in run.village_results.values_list("data", flat=True):  # after the timing: the rows the workbook got
         n["villages"] += 1
@@ -317,7 +327,7 @@ def main():
     guard()
     call_command("migrate", verbosity=0)
     fill()
-    results, phases, rows = {}, {}, {}
+    results, phases, rows, best = {}, {}, {}, {}
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))  # best of N: the machine is shared, the load jumps
     for mode in ("baseline", "compile"):
         for _ in range(repeat):
@@ -328,21 +338,28 @@ def main():
                 sys.exit(out.stdout[-2000:] + out.stderr[-3000:])
             _, _, seconds, queries, peak, villages = line[0].split()
             rows[mode] = next((x for x in out.stdout.splitlines() if x.startswith("ROWS")), "")
-            if mode not in results or float(seconds) < results[mode][0]:
+            found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
+            these = dict(kv.split("=") for kv in found[0].split()[1:]) if found else {}
+            key = float(these.get("done", seconds))  # the compile's best run: the earliest done (scores + xlsx)
+            if mode not in results or key < best[mode]:
+                best[mode], phases[mode] = key, these
                 results[mode] = (float(seconds), int(queries), float(peak), int(villages))
-                found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
-                phases[mode] = dict(kv.split("=") for kv in found[0].split()[1:]) if found else {}
     b, c = results["baseline"], results["compile"]
     print("\n".join(rows.values()))  # the same sheets with the same rows on both sides
     print(f"规模 scale {SCALE}: {TOWNS} 镇 towns, {VILLAGES} 村 villages, {SITES} 单位 sites, {ACTIVITIES} 活动 activities, "
           f"{KEY_PERSONS} 重点人员 key persons, {INSPECTIONS} 检查 inspections")  # fmt: skip
     print(f"基线 baseline: {b[0]:.2f} s · {b[1]} 条 SQL · 峰值内存 peak RSS {b[2]:.0f} MB")
     print(f"全量计算 compile: {c[0]:.2f} s · {c[1]} 条 SQL ({c[1] / max(1, c[3]):.1f} / 村 per village) · 峰值内存 peak RSS {c[2]:.0f} MB")
-    print(f"耗时比 compile/baseline: {c[0] / b[0]:.2f}  (目标 target ≤ 2)")
+    print(f"耗时比(含 PDF)compile incl. the PDF / baseline: {c[0] / b[0]:.2f}")
     if phases.get("compile"):
         p = {k: float(v) for k, v in phases["compile"].items()}
-        print("全量计算分段 compile phases (s): " + " · ".join(f"{k} {v:.2f}" for k, v in p.items()))
-        print(f"不含 PDF 的耗时比 compile without the PDF / baseline: {(c[0] - p.get('build_pdf', 0)) / b[0]:.2f}")
+        print("全量计算分段 compile phases (s): " + " · ".join(f"{k} {v:.2f}" for k, v in p.items() if k != "done"))
+        if "done" in p:
+            print(f"成绩与 Excel 完成 run done (scores, ranks, xlsx): {p['done']:.2f} s · 比基线 / baseline: "
+                  f"{p['done'] / b[0]:.2f}  (目标 target ≤ 2)")
+            print(f"PDF 随后生成 the PDF task after it: {c[0] - p['done']:.2f} s (build_pdf {p.get('build_pdf', 0):.2f} s)")
+        else:
+            print(f"不含 PDF 的耗时比 compile without the PDF / baseline: {(c[0] - p.get('build_pdf', 0)) / b[0]:.2f}")
     print(f"内存比 compile/baseline: {c[2] / b[2]:.2f}")
 
 
