@@ -159,7 +159,7 @@ def run_compile():
 
     if os.environ.get("BENCH_BATCH"):  # villages per task (default: compile.BATCH_SIZE)
         steps.BATCH_SIZE = int(os.environ["BENCH_BATCH"])
-    for module, name in ((steps, "compute_villages"), (files, "build_workbook"), (pdf, "build_pdf")):
+    for module, name in ((steps, "compute_villages"), (steps, "merge_rows"), (files, "build_workbook"), (pdf, "build_pdf")):
         setattr(module, name, timed(name, getattr(module, name)))
     marks = {}
     write_pdf = files.write_pdf
@@ -240,6 +240,7 @@ def run_baseline():
         ):  # fmt: skip
             cur.execute(sql, params)
             q[name] = cur.fetchall()
+        PHASES["sql"] = time.perf_counter() - t
         villages = {v[0]: v for v in q["villages"]}
         scores, insp_rows, insp_n = defaultdict(list), [], defaultdict(int)
         site_village = {s[0]: s[1] for s in q["sites"]}
@@ -305,11 +306,13 @@ def run_baseline():
         rect_rows = [[villages[vid][2], status, n] for vid, by in rect_village.items() if vid in villages
                      for status, n in sorted(by.items())]  # fmt: skip
         assert len(COMPONENT_LABELS) == 5
+        PHASES["rows"] = time.perf_counter() - t - PHASES["sql"]
         wb = Workbook(write_only=True)
         write_sheets(wb, f"{campaign.name} 考核报告 · 基线", summary, town_rows, site_rows, deduction_rows, prop_rows,
                      kp_rows, insp_rows, rect_rows, notes(merged({})))  # fmt: skip
         out = io.BytesIO()
         wb.save(out)
+        PHASES["write_sheets"] = time.perf_counter() - t - PHASES["sql"] - PHASES["rows"]
     print(f"ROWS baseline villages={len(summary)} sites={len(site_rows)} inspections={len(insp_rows)} "
           f"propaganda={len(prop_rows)} key_persons={len(kp_rows)} deductions={len(deduction_rows)}", flush=True)
     return time.perf_counter() - t, counter.n, None
@@ -329,8 +332,9 @@ def main():
     fill()
     results, phases, rows, best = {}, {}, {}, {}
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))  # best of N: the machine is shared, the load jumps
-    for mode in ("baseline", "compile"):
-        for _ in range(repeat):
+    pairs = []  # (baseline, compile done) of each round: both sides run in turn, so they see about the same load
+    for _ in range(repeat):
+        for mode in ("baseline", "compile"):
             out = subprocess.run([sys.executable, __file__, str(SCALE), f"--child={mode}"], capture_output=True, text=True,
                                  env={**os.environ})  # fmt: skip
             line = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
@@ -341,6 +345,10 @@ def main():
             found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
             these = dict(kv.split("=") for kv in found[0].split()[1:]) if found else {}
             key = float(these.get("done", seconds))  # the compile's best run: the earliest done (scores + xlsx)
+            if mode == "baseline":
+                pairs.append(key)
+            else:
+                pairs[-1] = (pairs[-1], key)
             if mode not in results or key < best[mode]:
                 best[mode], phases[mode] = key, these
                 results[mode] = (float(seconds), int(queries), float(peak), int(villages))
@@ -351,6 +359,8 @@ def main():
     print(f"基线 baseline: {b[0]:.2f} s · {b[1]} 条 SQL · 峰值内存 peak RSS {b[2]:.0f} MB")
     print(f"全量计算 compile: {c[0]:.2f} s · {c[1]} 条 SQL ({c[1] / max(1, c[3]):.1f} / 村 per village) · 峰值内存 peak RSS {c[2]:.0f} MB")
     print(f"耗时比(含 PDF)compile incl. the PDF / baseline: {c[0] / b[0]:.2f}")
+    if phases.get("baseline"):
+        print("基线分段 baseline phases (s): " + " · ".join(f"{k} {float(v):.2f}" for k, v in phases["baseline"].items()))
     if phases.get("compile"):
         p = {k: float(v) for k, v in phases["compile"].items()}
         print("全量计算分段 compile phases (s): " + " · ".join(f"{k} {v:.2f}" for k, v in p.items() if k != "done"))
@@ -361,6 +371,7 @@ def main():
         else:
             print(f"不含 PDF 的耗时比 compile without the PDF / baseline: {(c[0] - p.get('build_pdf', 0)) / b[0]:.2f}")
     print(f"内存比 compile/baseline: {c[2] / b[2]:.2f}")
+    print("各轮(基线, 完成)each round (baseline, done): " + ", ".join(f"({x:.2f} s, {y:.2f} s → {y / x:.2f}×)" for x, y in pairs))
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ def assessment_village(run_id: int, village_id: int) -> None:
 @shared_task(**_RETRY)
 def assessment_merge(run_id: int) -> None:
     """Ranks, roll-up and the Excel report; the run is done, and its PDF is queued (a task of its own)."""
-    from .assessment.compile import merge
+    from .assessment.compile import merge_rows
     from .assessment.files import write_xlsx
     from .models import AssessmentRun
 
@@ -104,8 +104,8 @@ def assessment_merge(run_id: int) -> None:
     if run is None or run.status != AssessmentRun.Status.RUNNING:
         return
     try:
-        merge(run)
-        write_xlsx(run)
+        _, rows = merge_rows(run)
+        write_xlsx(run, rows)
     except OperationalError:
         raise
     except Exception as exc:

@@ -11,6 +11,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection, connections
 from django.db.models import Count, Q, Sum
 
 from campaigns.installs import install_figures
@@ -83,7 +84,22 @@ def activity_scan(campaign: Campaign, village_ids, site_ids, as_of: datetime.dat
     rows = Activity.objects.filter(campaign=campaign, date__lte=as_of)
     own = grouped(rows.filter(village_id__in=village_ids))
     moved = grouped(rows.filter(site_id__in=site_ids).exclude(village_id__in=village_ids))
-    return list(own.union(moved, all=True))
+    return plain_rows(own.union(moved, all=True))
+
+
+def plain_rows(qs) -> list[dict]:
+    """`list(qs)` of a values() queryset, without Django's per-value converters where the driver already returns
+    every value in its Python type (PostgreSQL: ints, dates; the local day is cast in SQL). At county scale the scan
+    is ~78,000 rows of 9 values: the converters (int() of the counts and sums, TruncDate's) took longer than the
+    query. Other backends (SQLite returns dates as text) go through the queryset as usual. Same rows either way
+    (`test_plain_rows_equal_the_querysets_N6_4`)."""
+    if connection.vendor != "postgresql":
+        return list(qs)
+    sql, params = qs.query.get_compiler(qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 def _towns(villages: list[Area]) -> dict[int, Area]:

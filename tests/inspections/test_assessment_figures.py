@@ -213,3 +213,29 @@ def test_activity_scan_reads_a_moved_sites_old_rows_once_N6_4(world):
     assert scan(world.village_b) == sorted([old, new])  # the site's batch: its old rows too
     assert scan(world.village_a) == [old]  # the old village's batch: its own rows (propaganda)
     assert scan(world.village_a, world.village_b) == sorted([old, new])  # both: once each
+
+
+def test_plain_rows_equal_the_querysets_N6_4(world):
+    """The activity scan's rows (raw cursor rows on PostgreSQL) equal the queryset's, types included."""
+    from django.db.models import Count, Q, Sum
+
+    from campaigns.models import Activity
+    from campaigns.obligation_data import first_entered_day
+    from inspections.assessment.figures import plain_rows
+
+    campaign = rich_campaign(world)
+    for n, village in enumerate((world.village_a, world.village_b)):
+        fill_village(campaign, village, n, rows=3)
+    ActivityFactory(campaign=campaign, village=world.village_a, site=None, channel="lecture", people_reached=None)
+    qs = (
+        Activity.objects.filter(campaign=campaign).values("village_id", "site_id", "date", "channel")
+        .annotate(n=Count("*"), people=Sum("people_reached"), installs=Sum("app_installs"), first_day=first_entered_day(),
+                  first_install_day=first_entered_day(Q(app_installs__gt=0)))
+        .order_by()
+    )  # fmt: skip
+    union = qs.filter(village=world.village_a).union(qs.exclude(village=world.village_a), all=True)
+    key = lambda r: (r["village_id"], r["site_id"] or 0, r["date"], r["channel"])  # noqa: E731
+    expected = sorted(list(union), key=key)
+    got = sorted(plain_rows(union), key=key)
+    assert got == expected and len(got) > 5
+    assert [{k: type(v) for k, v in r.items()} for r in got] == [{k: type(v) for k, v in r.items()} for r in expected]
