@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuzha.settings.test")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["CELERY_BROKER_URL"] = ""  # eager: the same code as a worker, in this process
+# eager: the same code as a worker, in this process; the `workers` child sends to real Celery workers (BENCH_WORKERS)
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER", "") if "--child=workers" in sys.argv else ""
 
 import django  # noqa: E402
 
@@ -318,8 +319,62 @@ def run_baseline():
     return time.perf_counter() - t, counter.n, None
 
 
+def run_workers():
+    """The real fan-out: BENCH_WORKERS Celery worker processes (prefork, started first and excluded from the timing)
+    on BENCH_BROKER; the run is started as the page starts it, then the run row is polled until it is done and until
+    its PDF is ready. Seconds to done; the PDF's time after it in PHASES."""
+    import signal
+    import uuid
+
+    from django.db import transaction
+
+    from inspections.assessment.services import assessment_start
+    from inspections.models import AssessmentRun
+    from sites.models import Area
+
+    campaign, user = fill()
+    base = Path(__file__).resolve().parent.parent
+    log_path = Path(f"/tmp/wuzha-bench-workers-{os.getpid()}.log")
+    with open(log_path, "w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wuzha", "worker", "--pool=prefork",
+             f"--concurrency={int(os.environ['BENCH_WORKERS'])}", "--without-heartbeat", "--without-mingle",
+             "--without-gossip", "--purge", "-l", "info", "-n", f"bench-{uuid.uuid4().hex[:6]}@%h"],
+            cwd=base, env={**os.environ}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while "ready." not in log_path.read_text():
+            if time.monotonic() > deadline or worker.poll() is not None:
+                sys.exit("工作进程未能启动:\n" + log_path.read_text()[-3000:])
+            time.sleep(0.2)
+        t = time.perf_counter()
+        with transaction.atomic():  # the task is sent to the broker when this commits
+            run = assessment_start(actor=user, campaign=campaign, scope=Area.objects.get(code="350521000000"), as_of=AS_OF)
+        done = None
+        while time.perf_counter() - t < 600:
+            status, pdf_status = AssessmentRun.objects.filter(pk=run.pk).values_list("status", "pdf_status").get()
+            if status == "failed":
+                sys.exit("考核计算失败:\n" + log_path.read_text()[-3000:])
+            if status == "done" and done is None:
+                done = time.perf_counter() - t
+            if pdf_status in ("ready", "failed"):
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t
+        PHASES["done"], PHASES["pdf_after_done"] = done, seconds - done
+        return seconds, 0, 0
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)  # the worker's own process group (started in a new session)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+
+
 def child(mode):
-    seconds, queries, villages = (run_compile if mode == "compile" else run_baseline)()
+    seconds, queries, villages = {"compile": run_compile, "baseline": run_baseline, "workers": run_workers}[mode]()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RESULT {mode} {seconds:.3f} {queries} {peak:.0f} {villages or 0}", flush=True)
     if PHASES:
@@ -352,6 +407,16 @@ def main():
             if mode not in results or key < best[mode]:
                 best[mode], phases[mode] = key, these
                 results[mode] = (float(seconds), int(queries), float(peak), int(villages))
+    if os.environ.get("BENCH_WORKERS"):  # after the rounds: the same compile on real workers (fan-out in parallel)
+        for _ in range(repeat):
+            out = subprocess.run([sys.executable, __file__, str(SCALE), "--child=workers"], capture_output=True, text=True,
+                                 env={**os.environ})  # fmt: skip
+            found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
+            if not found:
+                sys.exit(out.stdout[-2000:] + out.stderr[-3000:])
+            these = dict(kv.split("=") for kv in found[0].split()[1:])
+            if "workers" not in best or float(these["done"]) < best["workers"]:
+                best["workers"], phases["workers"] = float(these["done"]), these
     b, c = results["baseline"], results["compile"]
     print("\n".join(rows.values()))  # the same sheets with the same rows on both sides
     print(f"规模 scale {SCALE}: {TOWNS} 镇 towns, {VILLAGES} 村 villages, {SITES} 单位 sites, {ACTIVITIES} 活动 activities, "
@@ -371,6 +436,10 @@ def main():
         else:
             print(f"不含 PDF 的耗时比 compile without the PDF / baseline: {(c[0] - p.get('build_pdf', 0)) / b[0]:.2f}")
     print(f"内存比 compile/baseline: {c[2] / b[2]:.2f}")
+    if phases.get("workers"):
+        w = {k: float(v) for k, v in phases["workers"].items()}
+        print(f"真实工作进程 {os.environ['BENCH_WORKERS']} worker processes: done {w['done']:.2f} s · 比基线 / baseline "
+              f"{w['done'] / b[0]:.2f} · PDF after it {w['pdf_after_done']:.2f} s")
     print("各轮(基线, 完成)each round (baseline, done): " + ", ".join(f"({x:.2f} s, {y:.2f} s → {y / x:.2f}×)" for x, y in pairs))
 
 
