@@ -334,7 +334,11 @@ def run_workers():
 
     campaign, user = fill()
     base = Path(__file__).resolve().parent.parent
-    log_path = Path(f"/tmp/wuzha-bench-workers-{os.getpid()}.log")
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="wuzha-bench-workers-", suffix=".log")
+    os.close(fd)
+    log_path = Path(name)  # kept after the run: the workers' log, to read when something failed
     with open(log_path, "w") as log:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "wuzha", "worker", "--pool=prefork",
