@@ -142,7 +142,11 @@ def assessment_pdf(run_id: int) -> None:
             pdf_status=AssessmentRun.PdfStatus.FAILED, error=f"PDF 生成已中断 {run.pdf_attempts} 次,已停止重试。"
         )
         return
-    AssessmentRun.objects.filter(pk=run_id).update(pdf_attempts=F("pdf_attempts") + 1, heartbeat_at=timezone.now())
+    claimed = AssessmentRun.objects.filter(
+        pk=run_id, pdf_status=AssessmentRun.PdfStatus.PENDING, pdf_attempts=run.pdf_attempts
+    ).update(pdf_attempts=F("pdf_attempts") + 1, heartbeat_at=timezone.now())
+    if not claimed:  # a duplicate delivery got here first: one writer per attempt
+        return
     try:
         write_pdf(run)
     except OperationalError:
