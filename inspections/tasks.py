@@ -95,26 +95,69 @@ def assessment_village(run_id: int, village_id: int) -> None:
 
 @shared_task(**_RETRY)
 def assessment_merge(run_id: int) -> None:
-    """Ranks, roll-up and the report files; the run is done."""
-    from .assessment.compile import merge
-    from .assessment.files import write_files
+    """Ranks, roll-up and the Excel report; the run is done, and its PDF is queued (a task of its own)."""
+    from .assessment.compile import merge_rows
+    from .assessment.files import write_xlsx
     from .models import AssessmentRun
 
     run = AssessmentRun.objects.select_related("campaign", "scope", "requested_by").filter(pk=run_id).first()
     if run is None or run.status != AssessmentRun.Status.RUNNING:
         return
     try:
-        merge(run)
-        write_files(run)
+        _, rows = merge_rows(run)
+        write_xlsx(run, rows)
     except OperationalError:
         raise
     except Exception as exc:
         _fail(run_id, exc)
         return
+    pdf = {} if run.pdf else {"pdf_status": AssessmentRun.PdfStatus.PENDING, "pdf_attempts": 0}
     AssessmentRun.objects.filter(pk=run_id).update(
         status=AssessmentRun.Status.DONE, stage=AssessmentRun.Stage.DONE, finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+        heartbeat_at=timezone.now(), **pdf,
     )  # fmt: skip
+    if pdf:
+        task_enqueue(assessment_pdf, run_id)
+
+
+PDF_MAX_ATTEMPTS = 3  # deliveries of one PDF task, counted on the run: a worker killed while writing it each time
+
+
+@shared_task(**_RETRY)
+def assessment_pdf(run_id: int) -> None:
+    """The run's PDF after the run is done (idempotent: only a run whose PDF is pending; the file is stored in full
+    before its name is saved). Redelivered after a lost worker (acks_late, reject_on_worker_lost), at most
+    PDF_MAX_ATTEMPTS times in all (`pdf_attempts` on the run); then, or on an error, the PDF is marked failed
+    and staff may queue it again (`assessment_pdf_retry`)."""
+    from django.db.models import F
+
+    from .assessment.files import write_pdf
+    from .models import AssessmentRun
+
+    run = AssessmentRun.objects.select_related("campaign", "scope", "requested_by").filter(pk=run_id).first()
+    if run is None or run.status != AssessmentRun.Status.DONE or run.pdf_status != AssessmentRun.PdfStatus.PENDING:
+        return
+    if run.pdf_attempts >= PDF_MAX_ATTEMPTS:
+        AssessmentRun.objects.filter(pk=run_id).update(
+            pdf_status=AssessmentRun.PdfStatus.FAILED, error=f"PDF 生成已中断 {run.pdf_attempts} 次,已停止重试。"
+        )
+        return
+    claimed = AssessmentRun.objects.filter(
+        pk=run_id, pdf_status=AssessmentRun.PdfStatus.PENDING, pdf_attempts=run.pdf_attempts
+    ).update(pdf_attempts=F("pdf_attempts") + 1, heartbeat_at=timezone.now())
+    if not claimed:  # a duplicate delivery got here first: one writer per attempt
+        return
+    try:
+        write_pdf(run)
+    except OperationalError:
+        raise
+    except Exception as exc:  # WeasyPrint missing or failing: the run (scores, Excel) stays done
+        log.exception("考核计算 %s 的 PDF 生成失败", run_id)
+        AssessmentRun.objects.filter(pk=run_id).update(
+            pdf_status=AssessmentRun.PdfStatus.FAILED, error=f"PDF 生成失败:{type(exc).__name__}: {exc}"[:2000]
+        )
+        return
+    AssessmentRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
 
 
 # --- Reminders (issue 8): rectification deadlines to the inspected site's people, published plans only. ---

@@ -73,7 +73,7 @@ class AssessmentDetailView(RunMixin, DetailView):
         others = self.get_queryset().filter(campaign=run.campaign, status=AssessmentRun.Status.DONE).exclude(pk=run.pk)[:10]
         return super().get_context_data(
             results=results, titles=titles, appeals=run.appeals.select_related("village", "filed_by", "resolved_by"),
-            stale=services.is_stale(run), labels=COMPONENT_LABELS, others=others,
+            stale=services.is_stale(run), pdf_stale=services.pdf_is_stale(run), labels=COMPONENT_LABELS, others=others,
             may_run=_may(user, "inspections.run_assessment", run.scope),
             may_confirm=_may(user, "inspections.confirm_title", run.scope), **kwargs,
         )  # fmt: skip
@@ -85,6 +85,9 @@ class AssessmentDetailView(RunMixin, DetailView):
             if action == "resume":
                 services.assessment_resume(actor=request.user, run=run)
                 messages.success(request, "已重新排队,已完成的村不会重复计算。")
+            elif action == "pdf":
+                services.assessment_pdf_retry(actor=request.user, run=run)
+                messages.success(request, "PDF 已重新排队生成。")
             elif action == "publish":
                 services.assessment_publish(actor=request.user, run=run)
                 messages.success(request, "已公布,各村可在复核期限内申请复核。")
@@ -106,7 +109,8 @@ class AssessmentProgressView(RunMixin, DetailView):
     context_object_name = "run"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(stale=services.is_stale(self.object), **kwargs)
+        run = self.object
+        return super().get_context_data(stale=services.is_stale(run), pdf_stale=services.pdf_is_stale(run), **kwargs)
 
 
 class AssessmentFileView(RunMixin, View):

@@ -139,6 +139,12 @@ def _village_from(data: dict) -> VillageResult:
 
 def merge(run: AssessmentRun) -> dict:
     """Ranks, town roll-up, summary and the result hash; writes ranks onto the village rows."""
+    return merge_rows(run)[0]
+
+
+def merge_rows(run: AssessmentRun) -> tuple[dict, list[AssessmentVillageResult]]:
+    """`merge`, and the village rows it loaded in report order (rank, unranked last, then code): the workbook is
+    written from them rather than from a second read of every village's JSON."""
     rows = list(run.village_results.select_related("village").order_by("village__code"))
     villages = rank_villages([_village_from(r.data) for r in rows])
     rank_of = {v.code: v.rank for v in villages}
@@ -165,7 +171,7 @@ def merge(run: AssessmentRun) -> dict:
         stage=AssessmentRun.Stage.FILES, heartbeat_at=timezone.now(),
     )  # fmt: skip
     run.refresh_from_db()
-    return summary
+    return summary, sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.village.code))
 
 
 def touch(run_id: int, **fields) -> None:

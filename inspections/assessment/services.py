@@ -73,6 +73,30 @@ def is_stale(run: AssessmentRun, now=None) -> bool:
     return (now or timezone.now()) - last > STALE_AFTER
 
 
+def pdf_is_stale(run: AssessmentRun, now=None) -> bool:
+    """A done run whose PDF has been pending for STALE_AFTER: its task's message was lost or its worker died."""
+    if run.status != AssessmentRun.Status.DONE or run.pdf_status != AssessmentRun.PdfStatus.PENDING:
+        return False
+    last = run.heartbeat_at or run.finished_at or run.created_at
+    return (now or timezone.now()) - last > STALE_AFTER
+
+
+def assessment_pdf_retry(*, actor, run: AssessmentRun) -> AssessmentRun:
+    """Queue the PDF of a done run again after it failed or stalled (the scores and the Excel are untouched)."""
+    require_area_perm(actor, "inspections.run_assessment", run.scope)
+    if not (run.pdf_status == AssessmentRun.PdfStatus.FAILED or pdf_is_stale(run)):
+        raise ValidationError("PDF 正在生成或已生成,无需重新生成。")
+    from ..tasks import assessment_pdf
+
+    with transaction.atomic():
+        AssessmentRun.objects.filter(pk=run.pk).update(
+            pdf_status=AssessmentRun.PdfStatus.PENDING, pdf_attempts=0, error="", heartbeat_at=timezone.now()
+        )
+        task_enqueue(assessment_pdf, run.pk)
+    run.refresh_from_db()
+    return run
+
+
 def assessment_resume(*, actor, run: AssessmentRun) -> AssessmentRun:
     """Queue a stale or failed run again; villages already computed are kept (idempotent)."""
     require_area_perm(actor, "inspections.run_assessment", run.scope)

@@ -95,6 +95,18 @@ def build_workbook(run, results) -> bytes:
         kp_rows += [[v["name"], k, n] for k, n in d["key_persons"].items()]
         insp_rows += [[v["name"], i["site"], i["plan"], i["date"], i["score"], "是" if i["vetoed"] else "否"] for i in d["inspections"]]
         rect_rows += [[v["name"], k, n] for k, n in d["rectifications"].items()]
+    towns = [[t["rank"], t["name"], t["score"], t["villages"], t["sites"], t["proposed_titles"]]
+             for t in run.summary.get("towns", [])]  # fmt: skip
+    write_sheets(wb, caption, summary_rows, towns, site_rows, deduction_rows, prop_rows, kp_rows, insp_rows, rect_rows,
+                 notes(run.rules))  # fmt: skip
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_sheets(wb, caption, summary_rows, towns, site_rows, deduction_rows, prop_rows, kp_rows, insp_rows, rect_rows,
+                 rule_notes) -> None:
+    """The report's nine sheets from their rows (the benchmark's baseline writes its rows with this too)."""
     ws = _sheet(wb, "汇总", ["名次", "镇(街道)", "村(社区)", "得分", "单位平均分", "村级任务完成率(%)", "创建单位数",
                              "已申报单位数", "拟命名单位数", "“三无”不成立单位数", "明察暗访次数", "宣传活动次数",
                              "重点人员数"], summary_rows, [6, 12, 14, 8, 10, 12, 10, 10, 10, 12, 10, 10, 10], caption)
@@ -105,8 +117,6 @@ def build_workbook(run, results) -> bytes:
         chart.set_categories(Reference(ws, min_col=3, min_row=3, max_row=2 + len(summary_rows)))
         chart.width, chart.height = 24, 10
         ws.add_chart(chart, f"A{len(summary_rows) + 5}")
-    towns = [[t["rank"], t["name"], t["score"], t["villages"], t["sites"], t["proposed_titles"]]
-             for t in run.summary.get("towns", [])]  # fmt: skip
     _sheet(wb, "镇汇总", ["名次", "镇(街道)", "得分", "村(社区)数", "创建单位数", "拟命名单位数"], towns,
            [6, 14, 8, 10, 10, 12], caption)  # fmt: skip
     _sheet(wb, "单位明细", ["村(社区)", "创建单位", "类型", "申报状态", "得分", *[f"{x}" for x in COMPONENT_LABELS.values()],
@@ -119,7 +129,4 @@ def build_workbook(run, results) -> bytes:
     _sheet(wb, "检查结果", ["村(社区)", "创建单位", "检查方式", "公布日期", "得分", "一票否决"], insp_rows,
            [12, 20, 10, 12, 8, 8], caption)
     _sheet(wb, "整改情况", ["村(社区)", "整改状态", "数量"], rect_rows, [12, 14, 8], caption)
-    _sheet(wb, "规则说明", ["序号", "说明"], [[i, t] for i, t in enumerate(notes(run.rules), start=1)], [6, 110], caption)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    _sheet(wb, "规则说明", ["序号", "说明"], [[i, t] for i, t in enumerate(rule_notes, start=1)], [6, 110], caption)

@@ -66,6 +66,11 @@ class AssessmentRun(models.Model):
         FILES = "files", "生成报表"
         DONE = "done", "完成"
 
+    class PdfStatus(models.TextChoices):  # the PDF follows the run in a task of its own (scores and Excel first)
+        PENDING = "pending", "PDF 生成中"
+        READY = "ready", "PDF 已生成"
+        FAILED = "failed", "PDF 生成失败"
+
     campaign = models.ForeignKey(Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="assessment_runs")
     scope = models.ForeignKey(Area, verbose_name="考核范围", on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField("截至日期")
@@ -83,6 +88,8 @@ class AssessmentRun(models.Model):
     result_hash = models.CharField("结果摘要", max_length=64, blank=True)
     xlsx = models.FileField("Excel 报告", upload_to="assessments/", blank=True)
     pdf = models.FileField("PDF 报告", upload_to="assessments/", blank=True)
+    pdf_status = models.CharField("PDF 状态", max_length=8, choices=PdfStatus.choices, blank=True, default="")
+    pdf_attempts = models.PositiveSmallIntegerField("PDF 生成次数", default=0)
     error = models.TextField("错误", blank=True)
     attempts = models.PositiveIntegerField("执行次数", default=0)
     created_at = models.DateTimeField("发起时间", auto_now_add=True)

@@ -185,3 +185,57 @@ def test_single_activity_scan_gives_what_each_helper_gives_on_its_own_N6_4(world
     assert sum(s.obligations_expected for f in together.values() for s in f.sites) > 0
     assert {f.concentrated_events for f in seen.values()} >= {0, 1, 3}  # the helper world's lecture, the schools
     assert any(f.app_install_rates.get("residents") for f in seen.values())
+
+
+def test_activity_scan_reads_a_moved_sites_old_rows_once_N6_4(world):
+    """The scan's two halves (its villages' rows, its sites' rows entered under another village) neither miss
+    nor double a row: a site moved from 甲村 to 乙村 keeps its old rows' village."""
+    from campaigns.models import Activity
+    from inspections.assessment.figures import activity_scan, campaign_sites_of_villages
+    from sites.models import Site
+
+    campaign = rich_campaign(world)
+    site = SiteFactory(village=world.village_a, name="搬迁小区")
+    ActivityFactory(campaign=campaign, site=site, channel="door", date=dt.date(2022, 1, 4), people_reached=11)
+    ActivityFactory(campaign=campaign, site=site, channel="door", date=dt.date(2022, 1, 4), people_reached=5)
+    Site.objects.filter(pk=site.pk).update(village=world.village_b)
+    site.refresh_from_db()
+    ActivityFactory(campaign=campaign, site=site, village=world.village_b, channel="door", date=dt.date(2022, 2, 4), people_reached=7)
+    assert Activity.objects.filter(site=site, village=world.village_a).count() == 2
+
+    def scan(*villages):
+        ids = [v.pk for v in villages]
+        rows = activity_scan(campaign, ids, campaign_sites_of_villages(campaign, ids).values("pk"), AS_OF)
+        return sorted((r["village_id"], str(r["date"]), r["n"], r["people"]) for r in rows if r["site_id"] == site.pk)
+
+    a, b = world.village_a.pk, world.village_b.pk
+    old, new = (a, "2022-01-04", 2, 16), (b, "2022-02-04", 1, 7)
+    assert scan(world.village_b) == sorted([old, new])  # the site's batch: its old rows too
+    assert scan(world.village_a) == [old]  # the old village's batch: its own rows (propaganda)
+    assert scan(world.village_a, world.village_b) == sorted([old, new])  # both: once each
+
+
+def test_plain_rows_equal_the_querysets_N6_4(world):
+    """The activity scan's rows (raw cursor rows on PostgreSQL) equal the queryset's, types included."""
+    from django.db.models import Count, Q, Sum
+
+    from campaigns.models import Activity
+    from campaigns.obligation_data import first_entered_day
+    from inspections.assessment.figures import plain_rows
+
+    campaign = rich_campaign(world)
+    for n, village in enumerate((world.village_a, world.village_b)):
+        fill_village(campaign, village, n, rows=3)
+    ActivityFactory(campaign=campaign, village=world.village_a, site=None, channel="lecture", people_reached=None)
+    qs = (
+        Activity.objects.filter(campaign=campaign).values("village_id", "site_id", "date", "channel")
+        .annotate(n=Count("*"), people=Sum("people_reached"), installs=Sum("app_installs"), first_day=first_entered_day(),
+                  first_install_day=first_entered_day(Q(app_installs__gt=0)))
+        .order_by()
+    )  # fmt: skip
+    union = qs.filter(village=world.village_a).union(qs.exclude(village=world.village_a), all=True)
+    key = lambda r: (r["village_id"], r["site_id"] or 0, r["date"], r["channel"])  # noqa: E731
+    expected = sorted(list(union), key=key)
+    got = sorted(plain_rows(union), key=key)
+    assert got == expected and len(got) > 5
+    assert [{k: type(v) for k, v in r.items()} for r in got] == [{k: type(v) for k, v in r.items()} for r in expected]
