@@ -81,7 +81,7 @@ class AssessmentRunSerializer(serializers.ModelSerializer):
         model = AssessmentRun
         fields = ["id", "campaign", "campaign_name", "scope", "scope_name", "as_of", "rules_version", "status", "stage",
                   "villages_total", "villages_done", "summary", "result_hash", "created_at", "finished_at",
-                  "published_at", "frozen_at"]  # fmt: skip
+                  "published_at", "frozen_at", "pdf_status"]  # fmt: skip
 
 
 class AssessmentRunFilter(django_filters.FilterSet):

@@ -35,3 +35,13 @@ def test_town_staff_read_runs_and_every_result_in_scope_N6_4(client, town_staff,
     assert {r.run_id for r in results} <= ids(client.get("/api/v1/assessment-runs/"))
     client.force_login(other_town_staff)
     assert ids(client.get("/api/v1/assessment-results/")) == set()
+
+
+def test_run_tells_whether_its_pdf_is_ready_N6_4(client, town_staff, results):
+    """The PDF follows the run in its own task; API clients poll `pdf_status` before fetching it."""
+    run = results[1].run
+    run.pdf_status = "pending"
+    run.save(update_fields=["pdf_status"])
+    client.force_login(town_staff)
+    row = client.get(f"/api/v1/assessment-runs/{run.pk}/").json()
+    assert row["pdf_status"] == "pending"
