@@ -1,0 +1,235 @@
+"""Rows and totals of one dashboard node (county, town, village or site), as plain data.
+
+Every number the assessment also reports comes from `assessment.figures.figures_for_villages` and the pure
+`assessment.compute` (scores, ranks, titles): never re-derived here. What the assessment does not have —
+activities per month by channel, households visited, overdue rectifications, site households — is a few
+aggregate queries in `series.py`. The whole result is cached per node + campaign + as-of (see `cache.py`);
+it holds nothing a user-specific scope would hide, because only users who reach the whole node get here.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from campaigns.models import Campaign, Enrolment
+from sites.models import Area, Site
+
+from ..assessment.compute import q, rank_villages, ranks, rate, site_result, town_rollup, village_result
+from ..assessment.figures import figures_for_villages
+from ..assessment.services import current_rules
+from . import series
+from .cache import TTL, generations
+
+LEVELS = {Area.Level.COUNTY: "county", Area.Level.TOWN: "town", Area.Level.VILLAGE: "village"}
+CHILD_LABEL = {"county": "镇/街道", "town": "村/社区", "village": "创建单位"}
+LIGHT_LABELS = {"green": "按时完成", "amber": "有逾期或少量缺失", "red": "缺失较多", "none": "暂无到期事项"}
+
+
+@dataclass(frozen=True)
+class Node:
+    """What a dashboard page is about: an area, or one site (then `area` is its village)."""
+
+    level: str  # county / town / village / site
+    area: Area
+    site: Site | None = None
+
+    @property
+    def key(self) -> str:
+        return f"s{self.site.pk}" if self.site else self.area.code
+
+    @property
+    def name(self) -> str:
+        return self.site.name if self.site else self.area.name
+
+
+def light(expected: int, done: int, late: int) -> str:
+    """Traffic light of the obligation rules: green = all due done on time, red = over a fifth missing."""
+    if not expected:
+        return "none"
+    missing = expected - done
+    if not missing and not late:
+        return "green"
+    return "red" if missing * 5 > expected else "amber"
+
+
+def campaign_villages(campaign: Campaign, node: Node):
+    """Villages of the node inside the campaign's scope (as the assessment's `run_villages`)."""
+    prefix, cprefix = node.area.prefix, campaign.scope.prefix
+    if prefix.startswith(cprefix):
+        longer = prefix
+    elif cprefix.startswith(prefix):
+        longer = cprefix
+    else:
+        return Area.objects.none()
+    return Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=longer).select_related("parent").order_by("code")
+
+
+class Tally:
+    """Sums over sites (and villages' own duties) of the figures one row or the whole node shows."""
+
+    def __init__(self):
+        self.sites = self.expected = self.done = self.on_time = self.own_expected = self.own_done = 0
+        self.answers = self.satisfied = self.open_rect = self.proposed = self.sanwu_broken = self.inspected = 0
+        self.rates: list[float] = []
+        self.by_kind: dict[str, Counter] = defaultdict(Counter)
+        self.broken_codes: Counter = Counter()
+
+    def add_site(self, s, result, enrolment: str) -> None:
+        self.sites += 1
+        self.expected += s.obligations_expected
+        self.done += s.obligations_done
+        self.on_time += s.obligations_on_time
+        self.answers += s.survey_answers
+        self.satisfied += s.survey_satisfied
+        self.open_rect += s.open_rectifications
+        self.inspected += bool(s.inspection_scores)
+        self.proposed += result.proposed_title
+        if not s.sanwu_holds:
+            self.sanwu_broken += 1
+            self.broken_codes.update(s.sanwu_broken or ("N1",))
+        if s.app_install_rate is not None:
+            self.rates.append(s.app_install_rate)
+        kind = self.by_kind[s.kind]
+        kind["sites"] += 1
+        kind[enrolment or "none"] += 1
+        kind["proposed"] += result.proposed_title
+
+    def add_own(self, v) -> None:
+        self.own_expected += v.own_expected
+        self.own_done += v.own_done
+
+    def row(self) -> dict:
+        expected, done = self.expected + self.own_expected, self.done + self.own_done
+        late = self.done - self.on_time
+        return {
+            "sites": self.sites, "expected": expected, "done": done, "late": late, "missing": expected - done,
+            "site_expected": self.expected, "site_done": self.done, "on_time": self.on_time,
+            "own_expected": self.own_expected, "own_done": self.own_done,
+            "completion": rate(done, expected), "light": light(expected, done, late),
+            "light_label": LIGHT_LABELS[light(expected, done, late)],
+            "satisfaction": rate(self.satisfied, self.answers), "answers": self.answers, "satisfied": self.satisfied,
+            "install_rate": q(sum(self.rates) / len(self.rates)) if self.rates else None, "install_sites": len(self.rates),
+            "open_rect": self.open_rect, "proposed": self.proposed, "inspected": self.inspected,
+            "sanwu_holds": self.sites - self.sanwu_broken, "sanwu_broken": self.sanwu_broken,
+        }  # fmt: skip
+
+
+def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
+    version, rules = current_rules(campaign)
+    villages = list(campaign_villages(campaign, node))
+    figs = figures_for_villages(campaign, villages, as_of, rules)
+    total = Tally()
+    groups: dict[str, Tally] = defaultdict(Tally)  # child key → tally
+    village_results, site_results, site_inputs, names = [], {}, {}, {}
+    for v in villages:
+        f = figs[v.code]
+        results = [site_result(s, rules) for s in f.sites]
+        village_results.append(village_result(f.village, results, rules))
+        for s, r in zip(f.sites, results):
+            if node.site and s.site_id != node.site.pk:
+                continue
+            site_results[s.site_id], site_inputs[s.site_id] = r, s
+            key = {"county": v.code[:9] + "000", "town": v.code}.get(node.level, s.site_id)
+            for t in (total, groups[key]):
+                t.add_site(s, r, f.enrolment.get(s.site_id, ""))
+            names[s.site_id] = s.name
+        if not node.site:
+            total.add_own(f.village)
+            groups[{"county": v.code[:9] + "000"}.get(node.level, v.code)].add_own(f.village)
+    ids = list(site_inputs)
+    extra = series.extras(campaign, node, as_of, ids)
+    propaganda = _propaganda(figs, extra) if not node.site else extra["channels"]
+    children = _children(node, villages, village_results, site_results, groups, extra)
+    summary = total.row()
+    summary["overdue_rect"] = sum(extra["overdue"].values())
+    summary["households_visited"] = extra["households_visited_total"]
+    summary["households"] = sum(extra["households"].values())
+    summary["households_rate"] = rate(summary["households_visited"], summary["households"])
+    summary["published_inspections"] = sum(len(figs[v.code].inspections) for v in villages) if not node.site else (
+        len(site_inputs[node.site.pk].inspection_scores) if site_inputs else 0)  # fmt: skip
+    summary["installs"] = sum(p["installs"] for p in propaganda)
+    score = None
+    if node.level == "town":
+        towns = town_rollup(village_results)
+        score = towns[0].score if towns else None
+    elif node.level == "village" and village_results:
+        score = village_results[0].score
+    elif node.site and site_results:
+        score = site_results[node.site.pk].score
+    return {
+        "campaign": campaign.pk, "as_of": as_of, "rules_version": version, "level": node.level, "score": score,
+        "summary": summary, "kinds": _kinds(total), "sanwu_codes": sorted(total.broken_codes.items()),
+        "channels": propaganda, "months": extra["months"], "monthly": extra["monthly"],
+        "children": children, "child_label": CHILD_LABEL.get(node.level, ""),
+        "site": _site_detail(site_results, site_inputs, node) if node.site else None,
+    }  # fmt: skip
+
+
+def _propaganda(figs, extra) -> list[dict]:
+    """Per channel over the node's villages, summed from the assessment's own propaganda rows."""
+    sums: dict[str, dict] = {}
+    for f in figs.values():
+        for p in f.propaganda:
+            row = sums.setdefault(p["channel"], {"channel": p["channel"], "count": 0, "people": 0, "installs": 0})
+            for k in ("count", "people", "installs"):
+                row[k] += p[k]
+    return sorted(sums.values(), key=lambda r: (-r["count"], r["channel"]))
+
+
+def _kinds(total: Tally) -> list[dict]:
+    labels = dict(Site.Kind.choices)
+    rows = []
+    for kind, c in sorted(total.by_kind.items()):
+        by_status = [(label, c[value]) for value, label in Enrolment.Status.choices]
+        rows.append({"kind": kind, "label": labels.get(kind, kind), "sites": c["sites"], "by_status": by_status,
+                     "not_enrolled": c["none"], "named": c[Enrolment.Status.NAMED], "proposed": c["proposed"]})  # fmt: skip
+    return rows
+
+
+def _children(node, villages, village_results, site_results, groups, extra) -> list[dict]:
+    rows = []
+    if node.level == "county":
+        for t in town_rollup(rank_villages(village_results)):
+            rows.append({"key": t.code, "name": t.name, "score": t.score, "rank": t.rank, **groups[t.code].row()})
+    elif node.level == "town":
+        for v in rank_villages(village_results):
+            rows.append({"key": v.code, "name": v.name, "score": v.score, "rank": v.rank, **groups[v.code].row()})
+    elif node.level == "village":
+        by = ranks({pk: r.score for pk, r in site_results.items()})
+        for pk, r in site_results.items():
+            rows.append({"key": pk, "name": r.name, "score": r.score, "rank": by[pk], "kind": r.kind,
+                         "reasons": list(r.reasons), **groups[pk].row()})  # fmt: skip
+        rows.sort(key=lambda r: (r["rank"] or 10**9, r["name"]))
+    for row in rows:
+        row["overdue_rect"] = extra["overdue"].get(row["key"], 0)
+        row["households_visited"] = extra["households_visited"].get(row["key"], 0)
+        row["households"] = extra["households"].get(row["key"], 0)
+    return rows
+
+
+def _site_detail(site_results, site_inputs, node) -> dict | None:
+    r = site_results.get(node.site.pk)
+    if r is None:
+        return None
+    s = site_inputs[node.site.pk]
+    return {"components": r.components, "reasons": list(r.reasons), "proposed": r.proposed_title,
+            "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores]}  # fmt: skip
+
+
+def cached_build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
+    """`build`, cached per node + campaign + as-of behind the generation counters of the towns it covers."""
+    if node.level == "county":
+        towns = Area.objects.filter(level=Area.Level.TOWN, code__startswith=node.area.prefix).values_list("code", flat=True)
+        prefixes = [c[:9] for c in towns]
+    else:
+        prefixes = [node.area.code[:9]]
+    key = f"dash:v1:{node.key}:{campaign.pk}:{as_of.isoformat()}:{generations(prefixes)}"
+    data = cache.get(key)
+    if data is None:
+        data = build(campaign, node, as_of)
+        cache.set(key, data, TTL)
+    return data
+
