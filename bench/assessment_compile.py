@@ -94,10 +94,10 @@ def fill():
         cur.execute(f"""
             INSERT INTO campaigns_activity (campaign_id, village_id, site_id, date, channel, title, cadres, police,
                 grid_workers, volunteers, people_reached, households_visited, post_links, app_installs, notes,
-                flag_duplicate_photo, flag_exif_mismatch, flag_late_entry, flag_burst, created_at, updated_at, is_demo)
+                flag_duplicate_photo, flag_exif_mismatch, flag_late_entry, flag_burst, created_at, updated_at, is_demo, client_key)
             SELECT %s, (%s::bigint[])[1 + g %% {SITES}], (%s::bigint[])[1 + g %% {SITES}],
                    DATE '2021-11-17' + (g %% 130), CASE WHEN g %% 10 = 0 THEN 'lecture' ELSE 'door' END, '宣传' || g,
-                   1, 0, 1, 0, 20 + g %% 80, 10 + g %% 50, '', g %% 3, '', false, false, false, false, now(), now(), false
+                   1, 0, 1, 0, 20 + g %% 80, 10 + g %% 50, '', g %% 3, '', false, false, false, false, now(), now(), false, ''
             FROM generate_series(1, %s) AS g""", [campaign.pk, village_ids, site_ids, ACTIVITIES])  # fmt: skip
         for p, plan in enumerate(plans):
             n = min(SITES, INSPECTIONS - p * SITES)

@@ -1,0 +1,132 @@
+"""`figures_for_villages`: the batched figures dashboards and the compile share (issue 6).
+
+Many villages in one call give exactly what each village gives alone, and the call costs the same number
+of queries whatever the number of villages, sites or rows.
+"""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from campaigns.models import Campaign, Enrolment, SurveyResponse
+from inspections.assessment.figures import figures_for_villages, village_figures
+from inspections.models import Inspection, ItemScore, Rectification
+from sites.models import Area, KeyPerson
+from tests.campaigns.factories import ActivityFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
+from tests.factories import AreaFactory, SiteFactory
+from tests.sites.factories import IncidentFactory, KeyPersonFactory
+
+from .assessment_helpers import AS_OF, PUBLISHED, assessment_world
+from .factories import inspection_in, plan_in, standard_for
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 21  # towns, sites, 三无 2, obligations 4, facts 4, installs 2, standards, inspections, survey, deductions, propaganda, key persons, rectifications, enrolments
+
+
+def fill_village(campaign, village, n: int, *, rows: int = 1):
+    """Sites of every kind with activities, visits, inspections (with deductions), rectifications, surveys,
+    key persons, incidents and village duties; `n` varies the figures between villages, `rows` multiplies them."""
+    plan = plan_in(village, campaign=campaign, name=f"{village.name}检查{n}")
+    community = SiteFactory(village=village, name=f"{village.name}小区{n}", residents=200 + 10 * n)
+    school = SiteFactory(village=village, name=f"{village.name}小学{n}", kind="campus", school_level="primary",
+                         students=400)  # fmt: skip
+    firm = SiteFactory(village=village, name=f"{village.name}企业{n}", kind="enterprise", employees=50)
+    SiteFactory(village=village, name=f"{village.name}停用{n}", is_active=False)
+    for r in range(rows):
+        ActivityFactory(campaign=campaign, site=community, channel="door", date=dt.date(2022, 3, 10 + r % 15),
+                        app_installs=3 + n, people_reached=30)  # fmt: skip
+        ActivityFactory(campaign=campaign, site=school, channel="lecture", date=dt.date(2021, 12, 1 + r % 20),
+                        people_reached=100)  # fmt: skip
+        ActivityFactory(campaign=campaign, site=community, channel="video", date=dt.date(2022, 1, 5), people_reached=7)
+        EnterpriseVisitFactory(campaign=campaign, site=firm, visited_on=dt.date(2021, 12 if r % 2 else 11, 20 + r % 5))
+        KeyPersonFactory(village=village, category=["record", "cards", "brushing"][(n + r) % 3])
+    # a late entry: door-to-door on 2 March, entered on 20 March
+    late = ActivityFactory(campaign=campaign, site=firm, channel="door", date=dt.date(2022, 3, 2), app_installs=1)
+    type(late).objects.filter(pk=late.pk).update(created_at=timezone.make_aware(dt.datetime(2022, 3, 20, 9)))
+    VillageDutyFactory(campaign=campaign, village=village, kind="plan", done_on=dt.date(2021, 11, 20 + n))
+    for site, score in ((community, 80 + n), (school, 70 + n), (firm, 60)):
+        inspection = inspection_in(village, site=site, plan=plan, status=Inspection.Status.PUBLISHED,
+                                   score=Decimal(score), published_at=PUBLISHED)  # fmt: skip
+        items = list(standard_for(campaign, site.kind).items.order_by("order"))
+        ItemScore.objects.create(inspection=inspection, item=items[1], earned=Decimal(20 + n), note=f"宣传栏破损{n}")
+        ItemScore.objects.create(inspection=inspection, item=items[0], earned=items[0].max_points)
+        Rectification.objects.create(inspection=inspection, site=site, finding="宣传栏破损", deadline=AS_OF,
+                                     status="open" if site is community else "verified")  # fmt: skip
+    for site, status in ((community, Enrolment.Status.BUILDING), (school, Enrolment.Status.AWAITING)):
+        enrolment = EnrolmentFactory(campaign=campaign, site=site, status=status)
+        for s in (5, 4, 2)[: 1 + n % 3]:
+            SurveyResponse.objects.create(enrolment=enrolment, satisfaction=s, knows_app=True, knows_hotline=False)
+    if n % 2:
+        IncidentFactory(site=school, occurred_on=dt.date(2022, 2, 1))
+    return community, school, firm
+
+
+def rich_campaign(world) -> Campaign:
+    campaign = assessment_world(world, simple_rules=False)  # default rules: every component counts
+    Campaign.objects.filter(pk=campaign.pk).update(site_kinds=["community", "campus", "enterprise"])
+    campaign.refresh_from_db()
+    return campaign
+
+
+def villages_of(world):
+    return list(Area.objects.filter(level=Area.Level.VILLAGE).select_related("parent").order_by("code"))
+
+
+def test_figures_for_villages_equal_village_figures_per_village_N6_4(world):
+    campaign = rich_campaign(world)
+    for n, village in enumerate((world.village_a, world.village_b, world.village_c)):
+        fill_village(campaign, village, n, rows=2)
+    AreaFactory.village(world.town_y, 209, name="无单位村")  # a village without sites
+    villages = villages_of(world)
+    together = figures_for_villages(campaign, villages, AS_OF)
+    assert list(together) == [v.code for v in villages]
+    for village in villages:
+        alone = village_figures(campaign, Area.objects.get(pk=village.pk), AS_OF)  # parent not preloaded
+        assert together[village.code] == alone, village.name
+    a = together[world.village_a.code]
+    # the figures are really there (not equal because empty)
+    assert len(a.sites) == 5 and {s.kind for s in a.sites} == {"community", "campus", "enterprise"}
+    assert a.village.town_code == world.town_x.code and a.village.own_expected == 3 and a.village.own_done == 1
+    assert a.deductions and a.propaganda and a.key_persons and a.rectifications and a.enrolment
+    assert len(a.inspections) == 4  # site_a from the helper world, 3 here
+    firm = next(s for s in a.sites if s.name.startswith("甲村企业"))
+    assert firm.obligations_expected >= 4 and firm.obligations_done >= 1
+    assert together[world.village_c.code].key_persons != together[world.village_a.code].key_persons
+    empty = together[AreaFactory.village(world.town_y, 209).code]
+    assert empty.sites == [] and empty.village.own_expected == 0 and empty.village.town_name == world.town_y.name
+
+
+def test_figures_for_villages_cost_the_same_queries_whatever_the_size_N6_4(world, django_assert_max_num_queries):
+    campaign = rich_campaign(world)
+    fill_village(campaign, world.village_a, 0)
+    small_villages = [world.village_a, world.village_b]
+    with CaptureQueriesContext(connection) as small, django_assert_max_num_queries(MAX_QUERIES):
+        small_figures = figures_for_villages(campaign, small_villages, AS_OF)
+    for n, village in enumerate((world.village_b, world.village_c), start=1):
+        fill_village(campaign, village, n, rows=6)
+    more = [AreaFactory.village(world.town_y, 210 + n, name=f"加测村{n}") for n in range(3)]
+    for n, village in enumerate(more, start=4):
+        fill_village(campaign, village, n, rows=4)
+    big_villages = villages_of(world)
+    with CaptureQueriesContext(connection) as big, django_assert_max_num_queries(MAX_QUERIES):
+        big_figures = figures_for_villages(campaign, big_villages, AS_OF)
+    assert len(big_villages) == 6 > len(small_villages)
+    assert sum(len(f.sites) for f in big_figures.values()) > 3 * sum(len(f.sites) for f in small_figures.values())
+    assert len(big) == len(small)
+
+
+def test_no_villages_no_queries_N6_4(world, django_assert_num_queries):
+    campaign = assessment_world(world)
+    with django_assert_num_queries(0):
+        assert figures_for_villages(campaign, [], AS_OF) == {}
+
+
+def test_key_person_counts_only_N6_4(world):
+    campaign = rich_campaign(world)
+    fill_village(campaign, world.village_a, 0, rows=3)
+    KeyPerson.objects.filter(village=world.village_a).update(annulled_at=timezone.now())  # annulled ones never count
+    assert village_figures(campaign, world.village_a, AS_OF).key_persons == {}
