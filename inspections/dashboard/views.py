@@ -1,5 +1,5 @@
 """The dashboard page: thin — resolve the node in the user's scope, pick campaign and date, hand over the rows."""
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.views.generic import TemplateView
 
 from sites.models import Site
@@ -18,7 +18,7 @@ class DashboardView(NoStoreMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not access.may_view(request.user):
-            raise PermissionDenied("您没有查看进度看板的权限。")
+            raise Http404("您没有可查看进度看板的辖区。")  # like any out-of-scope address: nothing leaks
         return super().dispatch(request, *args, **kwargs)
 
     def get_node(self):
