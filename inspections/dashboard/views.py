@@ -21,6 +21,10 @@ class DashboardView(NoStoreMixin, TemplateView):
             raise Http404("您没有可查看进度看板的辖区。")  # like any out-of-scope address: nothing leaks
         return super().dispatch(request, *args, **kwargs)
 
+    def get_template_names(self):
+        # ?panel=1: the compact summary the staff home page loads with htmx
+        return ["inspections/dashboard_panel.html"] if self.request.GET.get("panel") else [self.template_name]
+
     def get_node(self):
         user = self.request.user
         if "pk" in self.kwargs:

@@ -287,3 +287,20 @@ def test_campaign_is_selectable(client, world, town_staff):
     assert response.context["campaign"] == other and response.context["as_of"] == other.ends_on
     assert {c.pk for c in response.context["campaigns"]} == {campaign.pk, other.pk}
     assert Enrolment.objects.count() == 0
+
+
+# --- staff land on it -------------------------------------------------------------------------------------
+
+
+def test_staff_home_loads_the_dashboard_and_the_nav_has_it(client, world, town_staff, cadre_a):
+    campaign = filled(world)
+    client.force_login(town_staff)
+    home = client.get(reverse("home")).content.decode()
+    assert f'hx-get="{reverse("dashboard:home")}?panel=1"' in home and 'data-testid="nav-dashboard"' in home
+    panel = client.get(reverse("dashboard:home") + f"?panel=1&campaign={campaign.pk}&as_of={AS_OF}")
+    assert panel.status_code == 200 and 'data-testid="home-dashboard"' in panel.content.decode()
+    behind = [r for r in panel.context["data"]["children"] if r["light"] in ("red", "amber")]
+    assert behind and all(reverse("dashboard:area", args=[r["key"]]) in panel.content.decode() for r in behind)
+    client.force_login(cadre_a)  # the cadre's home is theirs (issue 8 item 3): the staff panel is not loaded
+    home = client.get(reverse("home")).content.decode()
+    assert "?panel=1" not in home and 'data-testid="nav-dashboard"' in home
