@@ -9,6 +9,7 @@ it holds nothing a user-specific scope would hide, because only users who reach 
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from ..assessment.compute import q, rank_villages, ranks, rate, site_result, tow
 from ..assessment.figures import figures_for_villages
 from ..assessment.services import current_rules
 from . import series
-from .cache import TTL, generations
+from .cache import KEEP, LOCK_SECONDS, TTL, WAIT_SECONDS, generations
 
 LEVELS = {Area.Level.COUNTY: "county", Area.Level.TOWN: "town", Area.Level.VILLAGE: "village"}
 CHILD_LABEL = {"county": "镇/街道", "town": "村/社区", "village": "创建单位"}
@@ -219,17 +220,57 @@ def _site_detail(site_results, site_inputs, node) -> dict | None:
             "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores]}  # fmt: skip
 
 
-def cached_build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
-    """`build`, cached per node + campaign + as-of behind the generation counters of the towns it covers."""
+def _prefixes(node: Node) -> list[str]:
     if node.level == "county":
         towns = Area.objects.filter(level=Area.Level.TOWN, code__startswith=node.area.prefix).values_list("code", flat=True)
-        prefixes = [c[:9] for c in towns]
-    else:
-        prefixes = [node.area.code[:9]]
-    key = f"dash:v1:{node.key}:{campaign.pk}:{as_of.isoformat()}:{generations(prefixes)}"
-    data = cache.get(key)
-    if data is None:
-        data = build(campaign, node, as_of)
-        cache.set(key, data, TTL)
-    return data
+        return [c[:9] for c in towns]
+    return [node.area.code[:9]]
 
+
+def cache_key(campaign_id: int, node_key: str, as_of: datetime.date) -> str:
+    return f"dash:v2:{node_key}:{campaign_id}:{as_of.isoformat()}"
+
+
+def build_and_store(campaign: Campaign, node: Node, as_of: datetime.date, gens: str | None = None, *,
+                    wait: bool = True) -> dict | None:
+    """Build once across processes: whoever holds the lock builds, the others wait for its result
+    (or, with `wait=False`, leave it to that builder and return None)."""
+    key = cache_key(campaign.pk, node.key, as_of)
+    gens = gens if gens is not None else generations(_prefixes(node))
+    if cache.add(f"{key}:lock", 1, timeout=LOCK_SECONDS):
+        try:
+            data = build(campaign, node, as_of)
+            cache.set(key, (gens, time.time(), data), KEEP)
+            return data
+        finally:
+            cache.delete(f"{key}:lock")
+    if not wait:
+        return None
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        entry = cache.get(key)
+        if entry and entry[0] == gens:
+            return entry[2]
+    return build(campaign, node, as_of)  # the other builder is gone or too slow: do not keep the user waiting on it
+
+
+def cached_build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
+    """`build`, cached per node + campaign + as-of and valid while the counters of its towns are unchanged.
+
+    A county's build costs the whole county's figures (a minute at county scale), and any write anywhere in
+    it invalidates the entry; so at county level a stale entry is served (marked `stale_since`) while a
+    background task rebuilds it. Towns, villages and sites rebuild in the request (seconds at most).
+    """
+    gens = generations(_prefixes(node))
+    entry = cache.get(cache_key(campaign.pk, node.key, as_of))
+    if entry and entry[0] == gens and time.time() - entry[1] < TTL:
+        return entry[2]
+    if entry and node.level == "county":
+        from ..tasks import dashboard_refresh
+        from sites.outbox import task_enqueue
+
+        if not cache.get(f"{cache_key(campaign.pk, node.key, as_of)}:lock"):
+            task_enqueue(dashboard_refresh, campaign.pk, node.area.code, as_of.isoformat())
+        return {**entry[2], "stale_since": entry[1]}
+    return build_and_store(campaign, node, as_of, gens)

@@ -3,14 +3,17 @@
 A cached dashboard's key holds the counters of every town under its area, so a write in town T makes
 every cached page covering T unreachable at once (county, T, its villages and sites), and nothing else.
 Campaign-wide inputs (campaign, assessment rules, standards) bump one global counter. Writes that bypass
-signals (`bulk_create`, `queryset.update`) are caught only by the entries' time-out (`TTL`).
+signals (`bulk_create`, `queryset.update`) are caught only by the entries' freshness limit (`TTL`).
 """
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-TTL = 15 * 60
+TTL = 15 * 60  # an entry is fresh this long at most, even without a write (writes that bypass signals)
+KEEP = 24 * 3600  # how long an entry stays around to be served stale (county level) while it is rebuilt
+LOCK_SECONDS = 10 * 60  # one builder per entry at a time
+WAIT_SECONDS = 90  # how long other requests wait for that builder's result
 GLOBAL = "dash:gen:all"
 
 

@@ -1,4 +1,6 @@
 """The dashboard page: thin — resolve the node in the user's scope, pick campaign and date, hand over the rows."""
+import datetime
+
 from django.http import Http404
 from django.views.generic import TemplateView
 
@@ -46,5 +48,6 @@ class DashboardView(NoStoreMixin, TemplateView):
             return ctx
         as_of = access.as_of_for(campaign, self.request.GET.get("as_of"))
         data = cached_build(campaign, node, as_of)
-        return {**ctx, "as_of": as_of, "data": data, "s": data["summary"], "charts": chart_data(data),
+        stale = data.get("stale_since")
+        return {**ctx, "as_of": as_of, "data": data, "stale_since": stale and datetime.datetime.fromtimestamp(stale, datetime.UTC), "s": data["summary"], "charts": chart_data(data),
                 "planned": access.planned(user, campaign, node)}  # fmt: skip

@@ -304,3 +304,19 @@ def test_staff_home_loads_the_dashboard_and_the_nav_has_it(client, world, town_s
     client.force_login(cadre_a)  # the cadre's home is theirs (issue 8 item 3): the staff panel is not loaded
     home = client.get(reverse("home")).content.decode()
     assert "?panel=1" not in home and 'data-testid="nav-dashboard"' in home
+
+
+def test_county_serves_the_last_figures_while_a_task_rebuilds_them(client, world, county_staff, town_staff,
+                                                                    django_capture_on_commit_callbacks):
+    campaign = assessment_world(world)
+    client.force_login(county_staff)
+    before = client.get(url(world.county, campaign)).context["s"]["households_visited"]
+    ActivityFactory(campaign=campaign, site=world.site_c, date=dt.date(2022, 2, 1), households_visited=5)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        stale = client.get(url(world.county, campaign))
+    assert stale.context["s"]["households_visited"] == before and 'data-testid="dash-stale"' in stale.content.decode()
+    assert len(queued) == 1  # dashboard_refresh, run in-process here
+    fresh = client.get(url(world.county, campaign))
+    assert fresh.context["s"]["households_visited"] == before + 5 and fresh.context["stale_since"] is None
+    client.force_login(town_staff)  # below the county, a write is seen at once
+    assert client.get(url(world.town_y, campaign)).status_code == 404
