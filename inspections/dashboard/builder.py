@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from campaigns.models import Campaign, Enrolment
+from campaigns.obligation_data import obligation_status
 from sites.models import Area, Site
 
 from ..assessment.compute import q, rank_villages, ranks, rate, site_result, town_rollup, village_result
@@ -165,7 +166,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
         "summary": summary, "kinds": _kinds(total), "sanwu_codes": sorted(total.broken_codes.items()),
         "channels": propaganda, "months": extra["months"], "monthly": extra["monthly"],
         "children": children, "child_label": CHILD_LABEL.get(node.level, ""),
-        "site": _site_detail(site_results, site_inputs, node) if node.site else None,
+        "site": _site_detail(campaign, site_results, site_inputs, node, as_of) if node.site else None,
     }  # fmt: skip
 
 
@@ -211,13 +212,18 @@ def _children(node, villages, village_results, site_results, groups, extra) -> l
     return rows
 
 
-def _site_detail(site_results, site_inputs, node) -> dict | None:
+def _site_detail(campaign, site_results, site_inputs, node, as_of) -> dict | None:
+    """The site's score and reasons, and its own obligation items (the rows its counts are made of)."""
     r = site_results.get(node.site.pk)
     if r is None:
         return None
     s = site_inputs[node.site.pk]
+    items = [o for o in obligation_status(campaign, Site.objects.filter(pk=node.site.pk), as_of) if o.subject == "site"]
+    order = {"missing": 0, "late": 1, "open": 2, "done": 3}
     return {"components": r.components, "reasons": list(r.reasons), "proposed": r.proposed_title,
-            "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores]}  # fmt: skip
+            "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores],
+            "items": [{"label": o.label, "n_id": o.n_id, "due": o.due, "done_on": o.done_on, "status": o.status,
+                       "status_label": o.status_label} for o in sorted(items, key=lambda o: (order[o.status], o.due))]}  # fmt: skip
 
 
 def _prefixes(node: Node) -> list[str]:
