@@ -69,16 +69,21 @@ def _latest_official(campaign, as_of, **filters) -> dict:
     return rows
 
 
-def install_figures(campaign, sites, as_of: dt.date) -> dict[int, InstallFigure]:
-    """Per site id: ledger / official / used figure and the flag. Two queries whatever the number of sites."""
+def install_figures(campaign, sites, as_of: dt.date, *, ledger: dict | None = None, site_ids=None) -> dict[int, InstallFigure]:
+    """Per site id: ledger / official / used figure and the flag. Two queries whatever the number of sites.
+
+    Batched callers may pass `ledger` ({site id: installs recorded on or before as_of}, from their own scan of
+    the activities; then one query) and `site_ids` (the same sites as a queryset of pks, a subquery).
+    """
     from .models import Activity
 
     sites = list(sites)
-    ids = [s.pk for s in sites]
-    ledger = dict(
-        Activity.objects.filter(campaign=campaign, site_id__in=ids, date__lte=as_of)
-        .values_list("site_id").annotate(n=Sum("app_installs")).order_by()
-    )  # fmt: skip
+    ids = [s.pk for s in sites] if site_ids is None else site_ids
+    if ledger is None:
+        ledger = dict(
+            Activity.objects.filter(campaign=campaign, site_id__in=ids, date__lte=as_of)
+            .values_list("site_id").annotate(n=Sum("app_installs")).order_by()
+        )  # fmt: skip
     official = {r.site_id: r for r in _latest_official(campaign, as_of, site_id__in=ids)}  # later dates overwrite
     base_kind, threshold = campaign_base(campaign), campaign_gap(campaign)
     result = {}

@@ -1,11 +1,17 @@
 """Loads the plain facts the obligation rules need, in a fixed number of queries, and evaluates them.
 
 `obligation_status(campaign, sites, as_of)` is what the dashboard and the assessment call.
+
+The rules only ask, for a window of days, which record came first by (day entered, day it happened)
+(`obligations._first`). So the database hands over one Entry per (site, day it happened) carrying the
+earliest day any record of that day was entered (local date of `created_at`): the same first record for
+every window, without loading every activity row.
 """
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sites.models import Site
@@ -19,33 +25,73 @@ def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
-def obligation_status(campaign: Campaign, sites, as_of: date) -> list[Obligation]:
+def _entered_day():
+    """The local date a row was entered (what `_local_day` gives in Python), computed in the database."""
+    return TruncDate("created_at", tzinfo=timezone.get_current_timezone())
+
+
+def entries_from_channel_days(rows) -> tuple[dict, dict]:
+    """(concentrated events, outreach) as {site_id: [Entry]} from activity rows already grouped per site, day
+    and channel, each with `first_day` (the earliest local day a row of the group was entered) and
+    `first_install_day` (the same over the group's rows with app installs, or None): one Entry per site and
+    day, exactly as `obligation_status` loads them itself."""
+    event_first, outreach_first = {}, {}
+    for r in rows:
+        key = (r["site_id"], r["date"])
+        if r["channel"] in CONCENTRATED:
+            event_first[key] = min(event_first.get(key, r["first_day"]), r["first_day"])
+        day = r["first_day"] if r["channel"] == Channel.DOOR_TO_DOOR else r["first_install_day"]
+        if day is not None:
+            outreach_first[key] = min(outreach_first.get(key, day), day)
+    events, outreach = defaultdict(list), defaultdict(list)
+    for target, firsts in ((events, event_first), (outreach, outreach_first)):
+        for (site_id, on), day in firsts.items():
+            target[site_id].append(Entry(on, day))
+    return events, outreach
+
+
+def first_entered_day(filter=None):
+    """The earliest local day the group's rows were entered: MIN(created_at) in the group, then converted to the
+    local date once per group (the local day of the earliest moment is the earliest local day)."""
+    return TruncDate(Min("created_at", filter=filter), tzinfo=timezone.get_current_timezone())
+
+
+def obligation_status(campaign: Campaign, sites, as_of: date, *, activity_entries=None) -> list[Obligation]:
     """Obligations of the given sites (a queryset, already scoped by the caller) and of their villages.
 
-    Four queries whatever the number of sites: sites, activities, visits, village duties.
+    Four queries whatever the number of sites or rows: sites, activities and visits (one row per site and
+    day), village duties. The assessment, which scans the activities once for all its figures, passes
+    `activity_entries` (from `entries_from_channel_days`, dates up to as_of) and saves the activity query.
     """
     site_rows = list(
         Site.objects.filter(pk__in=sites.values("pk"), is_active=True)
         .values("pk", "name", "kind", "school_level", "village__code", "village__name")
         .order_by("village__code", "name")
     )
-    ids = [r["pk"] for r in site_rows]
-    events, outreach, visits = defaultdict(list), defaultdict(list), defaultdict(list)
-    acts = Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(
-        Q(channel__in=CONCENTRATED) | Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
-    )
-    for site_id, on, created, channel, installs in acts.values_list(
-        "site_id", "date", "created_at", "channel", "app_installs"
-    ):
-        entry = Entry(on, _local_day(created))
-        if channel in CONCENTRATED:
-            events[site_id].append(entry)
-        if channel == Channel.DOOR_TO_DOOR or installs:
-            outreach[site_id].append(entry)
-    for site_id, on, created in EnterpriseVisit.objects.filter(
-        campaign=campaign, site__in=ids, visited_on__lte=as_of
-    ).values_list("site_id", "visited_on", "created_at"):
-        visits[site_id].append(Entry(on, _local_day(created)))
+    ids = Site.objects.filter(pk__in=sites.values("pk"), is_active=True).values("pk")  # a subquery, not N parameters
+    visits = defaultdict(list)
+    if activity_entries is not None:
+        events, outreach = activity_entries
+    else:
+        events, outreach = defaultdict(list), defaultdict(list)
+        event_q = Q(channel__in=CONCENTRATED)
+        outreach_q = Q(channel=Channel.DOOR_TO_DOOR) | Q(app_installs__gt=0)
+        per_day = (
+            Activity.objects.filter(campaign=campaign, site__in=ids, date__lte=as_of).filter(event_q | outreach_q)
+            .values("site_id", "date")
+            .annotate(event=Min(_entered_day(), filter=event_q), outreach=Min(_entered_day(), filter=outreach_q))
+            .order_by()
+        )  # fmt: skip
+        for row in per_day:
+            if row["event"] is not None:
+                events[row["site_id"]].append(Entry(row["date"], row["event"]))
+            if row["outreach"] is not None:
+                outreach[row["site_id"]].append(Entry(row["date"], row["outreach"]))
+    for row in (
+        EnterpriseVisit.objects.filter(campaign=campaign, site__in=ids, visited_on__lte=as_of)
+        .values("site_id", "visited_on").annotate(entered=Min(_entered_day())).order_by()
+    ):  # fmt: skip
+        visits[row["site_id"]].append(Entry(row["visited_on"], row["entered"]))
     villages = {r["village__code"]: r["village__name"] for r in site_rows}
     duties = defaultdict(dict)
     for code, kind, on, created in VillageDuty.objects.filter(

@@ -22,11 +22,12 @@ from .scoring import SiteFacts
 POPULATION_FIELDS = {"residents": "residents", "students": "students", "employees": "employees"}
 
 
-def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date) -> dict[int, dict]:
-    """{site_id: {"victim_cases", "suspects", "dens", "max_single_loss"}} for [start, end]; one query."""
+def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date, *, within=None) -> dict[int, dict]:
+    """{site_id: {"victim_cases", "suspects", "dens", "max_single_loss"}} for [start, end]; one query.
+    `within`: the same sites as a queryset of pks (a subquery), for large batches."""
     out = {pk: {"victim_cases": 0, "suspects": 0, "dens": 0, "max_single_loss": Decimal("0")} for pk in site_ids}
     rows = (
-        Incident.objects.filter(site__in=list(site_ids), occurred_on__gte=start, occurred_on__lte=end,
+        Incident.objects.filter(site__in=list(site_ids) if within is None else within, occurred_on__gte=start, occurred_on__lte=end,
                                 annulled_at__isnull=True)
         .values("site_id")
         .annotate(
@@ -44,21 +45,24 @@ def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date) -> d
     return out
 
 
-def activity_facts_bulk(sites, start: datetime.date, end: datetime.date, campaign=None) -> dict[int, dict]:
+def activity_facts_bulk(sites, start: datetime.date, end: datetime.date, campaign=None, *, agg=None) -> dict[int, dict]:
     """{site_id: {"concentrated_events", "app_install_rates"}}; `sites` are Site rows (population fields).
 
-    One query. The install rate per population is installs recorded in the period / population × 100.
+    One query, or none when the caller already aggregated the period: `agg` = {site_id: {"events": concentrated
+    events, "installs": installs}} over [start, end] (the assessment's single scan of the activities).
+    The install rate per population is installs recorded in the period / population × 100.
     """
     sites = list(sites)
-    qs = Activity.objects.filter(site__in=[s.pk for s in sites], date__gte=start, date__lte=end)
-    if campaign is not None:
-        qs = qs.filter(campaign=campaign)
-    agg = {
-        r["site_id"]: r
-        for r in qs.values("site_id").annotate(
-            events=Count("pk", filter=Q(channel__in=CONCENTRATED)), installs=Sum("app_installs")
-        )
-    }
+    if agg is None:
+        qs = Activity.objects.filter(site__in=[s.pk for s in sites], date__gte=start, date__lte=end)
+        if campaign is not None:
+            qs = qs.filter(campaign=campaign)
+        agg = {
+            r["site_id"]: r
+            for r in qs.values("site_id").annotate(
+                events=Count("pk", filter=Q(channel__in=CONCENTRATED)), installs=Sum("app_installs")
+            )
+        }
     out = {}
     for s in sites:
         r = agg.get(s.pk, {"events": 0, "installs": 0})
@@ -81,20 +85,27 @@ def activity_facts(site: Site, start: datetime.date, end: datetime.date) -> dict
     return activity_facts_bulk([site], start, end)[site.pk]
 
 
-def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None) -> dict[int, SiteFacts]:
-    """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities)."""
+def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None, *, activity=None,
+                    site_ids=None) -> dict[int, SiteFacts]:
+    """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities).
+
+    Batches pass `activity` (see `activity_facts_bulk(agg=)`) and `site_ids` (the same sites as a queryset of
+    pks: a subquery instead of thousands of parameters).
+    """
     sites = list(sites)
     ids = [s.pk for s in sites]
+    within = ids if site_ids is None else site_ids
     open_counts = defaultdict(int)
     for site_id, n in (
-        Rectification.objects.filter(site__in=ids).open().values("site_id").annotate(n=Count("pk"))
+        Rectification.objects.filter(site__in=within).open().values("site_id").annotate(n=Count("pk"))
         .values_list("site_id", "n")
     ):  # fmt: skip
         open_counts[site_id] = n
-    now = incident_facts_bulk(ids, start, end)
+    now = incident_facts_bulk(ids, start, end, within=within)
     length = end - start
-    before = incident_facts_bulk(ids, start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1))
-    acts = activity_facts_bulk(sites, start, end, campaign)
+    before = incident_facts_bulk(ids, start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1),
+                                 within=within)  # fmt: skip
+    acts = activity_facts_bulk(sites, start, end, campaign, agg=activity)
     out = {}
     for pk in ids:
         facts = SiteFacts(open_rectifications=open_counts[pk], **now[pk], **acts[pk])

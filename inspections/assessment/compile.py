@@ -1,4 +1,4 @@
-"""Compile one village of a run, and merge a run: the steps the Celery tasks call (idempotent, DB state)."""
+"""Compile a batch of villages of a run, and merge a run: the steps the Celery tasks call (idempotent, DB state)."""
 from __future__ import annotations
 
 import hashlib
@@ -7,14 +7,15 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from django.db import transaction
-
 from django.utils import timezone
 
 from sites.models import Area
 
 from ..models import AssessmentRun, AssessmentVillageResult
 from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
-from .figures import village_figures
+from .figures import VillageFigures, figures_for_villages
+
+BATCH_SIZE = 30  # villages per task: one town, or part of a big one
 
 
 def _plain(value):
@@ -40,9 +41,16 @@ def run_villages(run: AssessmentRun):
     return Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=longer).select_related("parent").order_by("code")
 
 
-def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:
-    """Figures → pure results → one row per (run, village); re-running replaces it (same inputs, same row)."""
-    figures = village_figures(run.campaign, village, run.as_of, run.rules)
+def village_batches(villages) -> list[list[int]]:
+    """(village id, town id) pairs → village ids grouped per town (in the given order), a town of more than
+    BATCH_SIZE villages split in parts."""
+    by_town: dict[int | None, list[int]] = {}
+    for pk, town in villages:
+        by_town.setdefault(town, []).append(pk)
+    return [ids[i : i + BATCH_SIZE] for ids in by_town.values() for i in range(0, len(ids), BATCH_SIZE)]
+
+
+def _result_row(run: AssessmentRun, village: Area, figures: VillageFigures) -> AssessmentVillageResult:
     sites = [site_result(s, run.rules) for s in figures.sites]
     v = village_result(figures.village, sites, run.rules)
     data = {
@@ -54,10 +62,23 @@ def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResul
         "inspections": figures.inspections,
         "rectifications": figures.rectifications,
     }
-    row, _ = AssessmentVillageResult.objects.update_or_create(
-        run=run, village=village, defaults={"score": v.score, "data": data}
+    return AssessmentVillageResult(run=run, village=village, score=v.score, data=data)
+
+
+def compute_villages(run: AssessmentRun, villages) -> list[AssessmentVillageResult]:
+    """Figures of the batch (a fixed number of queries) → pure results → one row per (run, village), written in
+    one upsert: re-running replaces the rows (same inputs, same rows; the rank set by the merge is kept)."""
+    villages = list(villages)
+    figures = figures_for_villages(run.campaign, villages, run.as_of, run.rules)
+    rows = [_result_row(run, v, figures[v.code]) for v in villages]
+    AssessmentVillageResult.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["run", "village"], update_fields=["score", "data", "computed_at"]
     )
-    return row
+    return rows
+
+
+def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:
+    return compute_villages(run, [village])[0]
 
 
 def record_village_done(run_id: int) -> bool:
@@ -83,11 +104,14 @@ def merge(run: AssessmentRun) -> dict:
     rows = list(run.village_results.select_related("village").order_by("village__code"))
     villages = rank_villages([_village_from(r.data) for r in rows])
     rank_of = {v.code: v.rank for v in villages}
+    changed = []
+    for r in rows:
+        rank = rank_of.get(r.village.code)
+        if r.rank != rank:
+            r.rank = rank
+            changed.append(r)
     with transaction.atomic():
-        for r in rows:
-            rank = rank_of.get(r.village.code)
-            if r.rank != rank:
-                AssessmentVillageResult.objects.filter(pk=r.pk).update(rank=rank)
+        AssessmentVillageResult.objects.bulk_update(changed, ["rank"], batch_size=500)
     towns = town_rollup(villages)
     sites = [s for r in rows for s in r.data["sites"]]
     summary = {

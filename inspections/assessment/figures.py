@@ -1,7 +1,7 @@
 """THE single source of assessment figures per village and per site.
 
 Dashboards (issue 8) and the compile call `figures_for_villages()` (`village_figures()` is the one-village
-case); nothing else should re-derive these numbers. It costs a fixed number of queries per call (21),
+case); nothing else should re-derive these numbers. It costs a fixed number of queries per call (18),
 whatever the number of villages, sites, activities or inspections, and returns plain data: the pure inputs for `compute.py` plus the report's extras
 (deductions with reasons, propaganda by channel, key-person counts, inspection results, rectifications).
 """
@@ -15,13 +15,14 @@ from django.db.models import Count, Q, Sum
 
 from campaigns.installs import install_figures
 from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
-from campaigns.obligation_data import obligation_status
+from campaigns.channels import CONCENTRATED
+from campaigns.obligation_data import entries_from_channel_days, first_entered_day, obligation_status
 from campaigns.sanwu_services import sanwu_for_sites
 from sites.models import Area, KeyPerson, Site
 
 from ..facts import facts_for_sites
 from ..gates import evaluate_gate
-from ..models import Inspection, ItemScore, Rectification, Standard
+from ..models import Inspection, InspectionPlan, ItemScore, Rectification, Standard
 from .compute import SiteInput, VillageInput
 from .rules import merged
 
@@ -61,6 +62,19 @@ def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rul
     return figures_for_villages(campaign, [village], as_of, rules)[village.code]
 
 
+def activity_scan(campaign: Campaign, village_ids, site_ids, as_of: datetime.date):
+    """THE one scan of the activities for a batch: up to as_of, of its villages or its sites, grouped per
+    village, site, day and channel, with what every figure needs (counts, people, installs, first entries)."""
+    return list(
+        Activity.objects.filter(campaign=campaign, date__lte=as_of)
+        .filter(Q(village_id__in=village_ids) | Q(site_id__in=site_ids))
+        .values("village_id", "site_id", "date", "channel")
+        .annotate(n=Count("pk"), people=Sum("people_reached"), installs=Sum("app_installs"), first_day=first_entered_day(),
+                  first_install_day=first_entered_day(Q(app_installs__gt=0)))
+        .order_by()
+    )  # fmt: skip
+
+
 def _towns(villages: list[Area]) -> dict[int, Area]:
     """The parent of each village: the cached one where loaded (select_related), else one query for all."""
     towns = {v.parent_id: v.parent for v in villages if v.parent_id and Area.parent.is_cached(v)}
@@ -73,7 +87,7 @@ def _towns(villages: list[Area]) -> dict[int, Area]:
 def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rules: dict | None = None) -> dict[str, VillageFigures]:
     """Figures of many villages at once, keyed by village code: what dashboards and the compile call.
 
-    A fixed number of queries per call (21) whatever the number of villages, sites, activities or
+    A fixed number of queries per call (18) whatever the number of villages, sites, activities or
     inspections: every query covers all the villages and the rows are grouped here.
     """
     villages = list(villages)
@@ -85,15 +99,29 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     village_ids = [v.pk for v in villages]
     sites_qs = campaign_sites_of_villages(campaign, village_ids)
     sites = list(sites_qs.order_by("name", "pk"))  # per village, the order of `campaign_sites(...).order_by("name", "pk")`
-    ids = [s.pk for s in sites]
     village_of_site = {s.pk: s.village_id for s in sites}
+    names = {s.pk: s.name for s in sites}
     sites_by_village = defaultdict(list)
     for s in sites:
         sites_by_village[s.village_id].append(s)
-    sanwu = sanwu_for_sites(campaign, sites)
+    site_ids = sites_qs.values("pk")  # a subquery: no list of thousands of parameters
+    village_set = set(village_ids)
+    scan = activity_scan(campaign, village_ids, site_ids, as_of)
+    site_rows = [row for row in scan if row["site_id"] in village_of_site]
+    period = [row for row in site_rows if start <= row["date"] <= end]
+    activity = defaultdict(lambda: {"events": 0, "installs": 0})
+    for row in period:
+        a = activity[row["site_id"]]
+        a["events"] += row["n"] if row["channel"] in CONCENTRATED else 0
+        a["installs"] += row["installs"]
+    ledger = defaultdict(int)  # installs on or before as_of, per site (issue 10's ledger figure)
+    for row in site_rows:
+        ledger[row["site_id"]] += row["installs"]
+    sanwu = sanwu_for_sites(campaign, sites, site_ids=site_ids)
     per_site = defaultdict(lambda: [0, 0, 0])
     own = defaultdict(lambda: [0, 0])  # village code → [expected, done]
-    for o in obligation_status(campaign, sites_qs, as_of):
+    entries = entries_from_channel_days(site_rows)
+    for o in obligation_status(campaign, sites_qs, as_of, activity_entries=entries):
         if o.subject == "site" and o.expected:
             row = per_site[o.subject_id]
             row[0] += 1
@@ -102,29 +130,32 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
         elif o.subject == "village" and o.expected:
             own[o.subject_id][0] += 1
             own[o.subject_id][1] += o.done
-    facts = facts_for_sites(sites, start, end, campaign)
-    installs = install_figures(campaign, sites, as_of)  # official figures win where uploaded (issue 10)
+    facts = facts_for_sites(sites, start, end, campaign, activity=dict(activity), site_ids=site_ids)
+    installs = install_figures(campaign, sites, as_of, ledger=dict(ledger), site_ids=site_ids)  # official figures win
     standards = {}
     for st in Standard.objects.filter(campaign=campaign).order_by("site_kind", "-version"):
         standards.setdefault(st.site_kind, st)
     published = Inspection.objects.filter(
-        site__in=sites_qs.values("pk"), plan__campaign=campaign, status=Inspection.Status.PUBLISHED,
-        published_at__date__lte=as_of,
+        site__in=site_ids, plan__campaign=campaign, status=Inspection.Status.PUBLISHED, published_at__date__lte=as_of
     )  # fmt: skip
-    inspections = list(published.select_related("plan").order_by("published_at", "pk"))
+    plan_kinds = dict(InspectionPlan.Kind.choices)
     scores = defaultdict(list)
     inspections_by_village = defaultdict(list)
-    for i in inspections:
-        inspections_by_village[village_of_site[i.site_id]].append(i)
-        if i.score is not None:
-            scores[i.site_id].append(i.score)
+    for site_id, score, published_at, vetoed, plan_kind in published.values_list(
+        "site_id", "score", "published_at", "vetoed", "plan__kind"
+    ).order_by("published_at", "pk"):
+        inspections_by_village[village_of_site[site_id]].append(
+            {"site": names[site_id], "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_at.date().isoformat(),
+             "score": str(score) if score is not None else "", "vetoed": vetoed}
+        )  # fmt: skip
+        if score is not None:
+            scores[site_id].append(score)
     survey = {
         row["enrolment__site_id"]: row
         for row in SurveyResponse.objects.filter(
-            enrolment__campaign=campaign, enrolment__site__in=sites_qs.values("pk"), answered_at__date__lte=as_of
+            enrolment__campaign=campaign, enrolment__site__in=site_ids, answered_at__date__lte=as_of
         ).values("enrolment__site_id").annotate(n=Count("pk"), ok=Count("pk", filter=Q(satisfaction__gte=r["satisfied_at_least"])))
     }  # fmt: skip
-    names = {s.pk: s.name for s in sites}
     deductions = defaultdict(list)
     for row in (
         ItemScore.objects.filter(inspection__in=published.values("pk"), not_applicable=False)
@@ -138,16 +169,18 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
                  "points": str(row["item__max_points"] - (row["earned"] or 0)), "reason": row["note"] or row["item__rule_text"]}
             )  # fmt: skip
     channels = dict(Activity.Channel.choices)
+    propaganda_sums = {}  # (village id, channel) → [count, people, installs] in the period, channels in order
+    for row in sorted((r for r in scan if r["village_id"] in village_set and start <= r["date"] <= end),
+                      key=lambda r: r["channel"]):  # fmt: skip
+        p = propaganda_sums.setdefault((row["village_id"], row["channel"]), [0, 0, 0])
+        p[0] += row["n"]
+        p[1] += row["people"] or 0
+        p[2] += row["installs"] or 0
     propaganda = defaultdict(list)
-    for row in (
-        Activity.objects.filter(campaign=campaign, village_id__in=village_ids, date__gte=start, date__lte=end)
-        .values("village_id", "channel").annotate(n=Count("pk"), people=Sum("people_reached"), installs=Sum("app_installs"))
-        .order_by("village_id", "channel")
-    ):  # fmt: skip
-        propaganda[row["village_id"]].append(
-            {"channel": channels.get(row["channel"], row["channel"]), "count": row["n"],
-             "people": row["people"] or 0, "installs": row["installs"] or 0}
-        )  # fmt: skip
+    for (village_id, channel), (n, people, app_installs) in propaganda_sums.items():
+        propaganda[village_id].append(
+            {"channel": channels.get(channel, channel), "count": n, "people": people, "installs": app_installs}
+        )
     categories = dict(KeyPerson.Category.choices)
     key_persons = defaultdict(dict)
     for village_id, c, n in (
@@ -157,13 +190,13 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
         key_persons[village_id][categories.get(c, c)] = n
     rect = defaultdict(Counter)
     for site_id, status, n in (
-        Rectification.objects.filter(site__in=sites_qs.values("pk")).values_list("site_id", "status")
+        Rectification.objects.filter(site__in=site_ids).values_list("site_id", "status")
         .annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
         rect[village_of_site[site_id]][status] += n
     labels = dict(Rectification.Status.choices)
     enrolment = defaultdict(dict)
-    for site_id, status in Enrolment.objects.filter(campaign=campaign, site__in=sites_qs.values("pk")).values_list(
+    for site_id, status in Enrolment.objects.filter(campaign=campaign, site__in=site_ids).values_list(
         "site_id", "status"
     ):
         enrolment[village_of_site[site_id]][site_id] = status
@@ -198,11 +231,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
             deductions=deductions[village.pk],
             propaganda=propaganda[village.pk],
             key_persons=key_persons[village.pk],
-            inspections=[
-                {"site": names[i.site_id], "plan": i.plan.get_kind_display(), "date": i.published_at.date().isoformat(),
-                 "score": str(i.score) if i.score is not None else "", "vetoed": i.vetoed}
-                for i in inspections_by_village[village.pk]
-            ],  # fmt: skip
+            inspections=inspections_by_village[village.pk],
             rectifications={labels.get(k, k): v for k, v in sorted(rect[village.pk].items())},
         )
     return out

@@ -24,7 +24,7 @@ from .factories import inspection_in, plan_in, standard_for
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 21  # towns, sites, 三无 2, obligations 4, facts 4, installs 2, standards, inspections, survey, deductions, propaganda, key persons, rectifications, enrolments
+MAX_QUERIES = 18  # towns, sites, activities, 三无 2, obligations 3, facts 3, official installs, standards, inspections, survey, deductions, key persons, rectifications, enrolments
 
 
 def fill_village(campaign, village, n: int, *, rows: int = 1):
@@ -41,7 +41,7 @@ def fill_village(campaign, village, n: int, *, rows: int = 1):
                         app_installs=3 + n, people_reached=30)  # fmt: skip
         ActivityFactory(campaign=campaign, site=school, channel="lecture", date=dt.date(2021, 12, 1 + r % 20),
                         people_reached=100)  # fmt: skip
-        ActivityFactory(campaign=campaign, site=community, channel="video", date=dt.date(2022, 1, 5), people_reached=7)
+        ActivityFactory(campaign=campaign, site=community, channel="film", date=dt.date(2022, 1, 5), people_reached=7)
         EnterpriseVisitFactory(campaign=campaign, site=firm, visited_on=dt.date(2021, 12 if r % 2 else 11, 20 + r % 5))
         KeyPersonFactory(village=village, category=["record", "cards", "brushing"][(n + r) % 3])
     # a late entry: door-to-door on 2 March, entered on 20 March
@@ -130,3 +130,58 @@ def test_key_person_counts_only_N6_4(world):
     fill_village(campaign, world.village_a, 0, rows=3)
     KeyPerson.objects.filter(village=world.village_a).update(annulled_at=timezone.now())  # annulled ones never count
     assert village_figures(campaign, world.village_a, AS_OF).key_persons == {}
+
+
+def test_single_activity_scan_gives_what_each_helper_gives_on_its_own_N6_4(world, monkeypatch):
+    """The batch scans the activities once; the figures equal those of the helpers' own queries."""
+    from django.db.models import Count, Sum
+
+    from campaigns.installs import install_figures
+    from campaigns.models import Activity
+    from campaigns.obligation_data import obligation_status
+    from inspections.assessment.figures import POPULATION_OF_KIND, campaign_sites, install_rate
+    from inspections.facts import facts_for_sites
+
+    campaign = rich_campaign(world)
+    for n, village in enumerate((world.village_a, world.village_b, world.village_c)):
+        fill_village(campaign, village, n, rows=3)
+    ActivityFactory(campaign=campaign, village=world.village_a, site=None, channel="lecture", people_reached=9)
+    from inspections.assessment import figures as figures_module
+
+    seen = {}
+
+    def capture(*args, **kwargs):
+        seen.update(facts_for_sites(*args, **kwargs))
+        return seen
+
+    monkeypatch.setattr(figures_module, "facts_for_sites", capture)
+    together = figures_for_villages(campaign, villages_of(world), AS_OF)
+    for village in (world.village_a, world.village_b, world.village_c):
+        sites = list(campaign_sites(campaign, village))
+        installs = install_figures(campaign, sites, AS_OF)
+        facts = facts_for_sites(sites, campaign.starts_on, AS_OF, campaign)
+        expected = {s.pk: [0, 0, 0] for s in sites}
+        for o in obligation_status(campaign, campaign_sites(campaign, village), AS_OF):
+            if o.subject == "site" and o.expected:
+                expected[o.subject_id][0] += 1
+                expected[o.subject_id][1] += o.done
+                expected[o.subject_id][2] += o.done and o.on_time
+        by_pk = {s.pk: s for s in sites}
+        for s in together[village.code].sites:
+            site = by_pk[s.site_id]
+            assert s.app_install_rate == install_rate(installs[s.site_id].used,
+                                                      getattr(site, POPULATION_OF_KIND[site.kind]))  # fmt: skip
+            assert [s.obligations_expected, s.obligations_done, s.obligations_on_time] == expected[s.site_id]
+            assert seen[s.site_id] == facts[s.site_id]
+        propaganda = [
+            {"channel": dict(Activity.Channel.choices)[r["channel"]], "count": r["n"], "people": r["people"] or 0,
+             "installs": r["installs"] or 0}
+            for r in Activity.objects.filter(campaign=campaign, village=village, date__gte=campaign.starts_on,
+                                             date__lte=AS_OF)
+            .values("channel").annotate(n=Count("pk"), people=Sum("people_reached"), installs=Sum("app_installs"))
+            .order_by("channel")
+        ]  # fmt: skip
+        assert together[village.code].propaganda == propaganda and propaganda
+    assert sum(s.obligations_expected for f in together.values() for s in f.sites) > 0
+    assert {f.concentrated_events for f in seen.values()} >= {0, 1, 3}  # the helper world's lecture, the schools
+    assert any(f.app_install_rates.get("residents") for f in seen.values())

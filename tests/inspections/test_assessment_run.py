@@ -125,3 +125,45 @@ def test_install_rate_uses_the_official_figure_where_one_exists_N3_3(world):
                                          as_of=dt.date(2022, 3, 1), installs=45)  # fmt: skip
     rate = {s.site_id: s.app_install_rate for s in village_figures(campaign, world.village_a, AS_OF).sites}
     assert rate[world.site_a.pk] == 15.0  # 45 / 300
+
+
+def test_villages_fan_out_per_town_in_batches_N6_4(monkeypatch):
+    from inspections.assessment import compile as steps
+
+    pairs = [(1, 10), (2, 10), (3, 11), (4, 10)]
+    assert steps.village_batches(pairs) == [[1, 2, 4], [3]]
+    monkeypatch.setattr(steps, "BATCH_SIZE", 2)
+    assert steps.village_batches(pairs) == [[1, 2], [4], [3]]
+
+
+def test_batch_size_does_not_change_the_result_N6_4(world, county_staff, captured, monkeypatch):
+    """One village per task or a whole town per task: the same rows, the same hash."""
+    from inspections.assessment import compile as steps
+
+    campaign = assessment_world(world)
+    monkeypatch.setattr(steps, "BATCH_SIZE", 1)
+    one = start(county_staff, campaign, world.county, captured)
+    monkeypatch.undo()
+    town = start(county_staff, campaign, world.county, captured)
+    one.refresh_from_db(), town.refresh_from_db()
+    assert one.status == town.status == AssessmentRun.Status.DONE
+    assert one.result_hash == town.result_hash != ""
+    assert (town.villages_total, town.villages_done) == (3, 3)
+
+
+def test_resume_computes_only_the_missing_villages_N6_4(world, county_staff, captured):
+    """A run lost after some batches: the resume keeps the finished villages and computes the rest."""
+    from inspections.assessment import compile as steps
+
+    campaign = assessment_world(world)
+    run = services.assessment_start(actor=county_staff, campaign=campaign, scope=world.county, as_of=AS_OF)
+    steps.compute_villages(run, [world.village_a])  # one batch finished, then the worker and the message were lost
+    kept = AssessmentVillageResult.objects.get(run=run, village=world.village_a)
+    AssessmentRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=30))
+    run.refresh_from_db()
+    with captured(execute=True):
+        services.assessment_resume(actor=county_staff, run=run)
+    run.refresh_from_db()
+    assert run.status == AssessmentRun.Status.DONE and run.villages_done == 3
+    again = AssessmentVillageResult.objects.get(run=run, village=world.village_a)
+    assert again.pk == kept.pk and again.computed_at == kept.computed_at  # not recomputed
