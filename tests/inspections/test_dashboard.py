@@ -12,7 +12,7 @@ from inspections.assessment.figures import figures_for_villages
 from inspections.assessment.services import current_rules
 from inspections.dashboard.builder import Node, build, campaign_villages, light
 from inspections.dashboard.cache import generations
-from inspections.models import Inspection, InspectionPlan
+from inspections.models import Inspection, InspectionPlan, Rectification
 from sites.models import Area
 from tests.campaigns.factories import ActivityFactory
 from tests.factories import AreaFactory
@@ -327,3 +327,32 @@ def test_county_serves_the_last_figures_while_a_task_rebuilds_them(client, world
     assert fresh.context["s"]["households_visited"] == before + 5 and fresh.context["stale_since"] is None
     client.force_login(town_staff)  # below the county, a write is seen at once
     assert client.get(url(world.town_y, campaign)).status_code == 404
+
+
+def test_every_record_the_figures_read_bumps_its_towns_generation(world):
+    from inspections.dashboard.cache import FEEDS
+
+    campaign = assessment_world(world)
+    x, y = world.town_x.code[:9], world.town_y.code[:9]
+
+    def bumped(make):
+        before = (generations([x]), generations([y]))
+        make()
+        return generations([x]) != before[0], generations([y]) != before[1]
+
+    enrolment = Enrolment.objects.create(campaign=campaign, site=world.site_a, applied_on=dt.date(2021, 11, 20))
+    writes = {
+        "campaigns.SurveyResponse": lambda: SurveyResponse.objects.create(enrolment=enrolment, satisfaction=5,
+                                                                          knows_app=True, knows_hotline=True),
+        "campaigns.Activity": lambda: ActivityFactory(campaign=campaign, site=world.site_b),
+        "inspections.Inspection": lambda: Inspection.objects.filter(site=world.site_a).first().save(),
+        "inspections.Rectification": lambda: Rectification.objects.create(
+            inspection=Inspection.objects.get(site=world.site_b), site=world.site_b, finding="宣传栏缺失",
+            deadline=dt.date(2022, 3, 1)),
+        "sites.Site": lambda: world.school_a.save(),
+    }  # fmt: skip
+    for label, make in writes.items():
+        assert label in FEEDS
+        assert bumped(make) == (True, False), label
+    assert bumped(lambda: enrolment.delete()) == (True, False)
+    assert bumped(lambda: campaign.save()) == (True, True)  # campaign-wide inputs reach every town
