@@ -125,7 +125,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
     figs = figures_for_villages(campaign, villages, as_of, rules)
     total = Tally()
     groups: dict[str, Tally] = defaultdict(Tally)  # child key → tally
-    village_results, site_results, site_inputs, names = [], {}, {}, {}
+    village_results, site_results, site_inputs = [], {}, {}
     for v in villages:
         f = figs[v.code]
         results = [site_result(s, rules) for s in f.sites]
@@ -137,14 +137,13 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
             key = {"county": v.code[:9] + "000", "town": v.code}.get(node.level, s.site_id)
             for t in (total, groups[key]):
                 t.add_site(s, r, f.enrolment.get(s.site_id, ""))
-            names[s.site_id] = s.name
         if not node.site:
             total.add_own(f.village)
             groups[{"county": v.code[:9] + "000"}.get(node.level, v.code)].add_own(f.village)
     ids = list(site_inputs)
     extra = series.extras(campaign, node, as_of, ids)
-    propaganda = _propaganda(figs, extra) if not node.site else extra["channels"]
-    children = _children(node, villages, village_results, site_results, groups, extra)
+    propaganda = _propaganda(figs) if not node.site else extra["channels"]
+    children = _children(node, village_results, site_results, groups, extra)
     summary = total.row()
     summary["overdue_rect"] = sum(extra["overdue"].values())
     summary["households_visited"] = extra["households_visited_total"]
@@ -170,7 +169,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
     }  # fmt: skip
 
 
-def _propaganda(figs, extra) -> list[dict]:
+def _propaganda(figs) -> list[dict]:
     """Per channel over the node's villages, summed from the assessment's own propaganda rows."""
     sums: dict[str, dict] = {}
     for f in figs.values():
@@ -191,7 +190,7 @@ def _kinds(total: Tally) -> list[dict]:
     return rows
 
 
-def _children(node, villages, village_results, site_results, groups, extra) -> list[dict]:
+def _children(node, village_results, site_results, groups, extra) -> list[dict]:
     rows = []
     if node.level == "county":
         for t in town_rollup(rank_villages(village_results)):
