@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -161,6 +162,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
     elif node.site and site_results:
         score = site_results[node.site.pk].score
     return {
+        "etag": f"{node.key}:{campaign.pk}:{as_of}:{uuid.uuid4().hex}",  # one per build: the page fragment's key
         "campaign": campaign.pk, "as_of": as_of, "rules_version": version, "level": node.level, "score": score,
         "summary": summary, "kinds": _kinds(total), "sanwu_codes": sorted(total.broken_codes.items()),
         "channels": propaganda, "months": extra["months"], "monthly": extra["monthly"],
