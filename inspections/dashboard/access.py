@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +20,7 @@ from sites.scope import user_has_role_perm, user_scope
 
 from ..models import Inspection, InspectionPlan
 from .builder import LEVELS, Node
+from .cache import TTL
 
 PERM = "inspections.view_assessmentvillageresult"
 
@@ -104,8 +106,20 @@ def as_of_for(campaign: Campaign, raw: str | None) -> datetime.date:
     return max(campaign.starts_on, min(day, campaign.ends_on))
 
 
-def planned(user, campaign: Campaign, node: Node) -> dict | None:
-    """Plans and unpublished inspections of the node the user may see (None: the user sees no plans)."""
+def planned(user, campaign: Campaign, node: Node, gens: str) -> dict | None:
+    """Plans and unpublished inspections of the node the user may see (None: the user sees no plans).
+
+    Cached per user (never shared: sealing differs between users) behind the node's generations, which plan,
+    crew, inspection and membership writes bump."""
+    key = f"dash:plans:{user.pk}:{node.key}:{campaign.pk}:{gens}"
+    found = cache.get(key, "missing")
+    if found == "missing":
+        found = _planned(user, campaign, node)
+        cache.set(key, found, TTL)
+    return found
+
+
+def _planned(user, campaign: Campaign, node: Node) -> dict | None:
     if not user_has_role_perm(user, "inspections.view_inspectionplan"):
         return None
     inspections = Inspection.objects.visible_to(user).filter(plan__campaign=campaign).exclude(

@@ -227,6 +227,11 @@ def _site_detail(campaign, site_results, site_inputs, node, as_of) -> dict | Non
                        "status_label": o.status_label} for o in sorted(items, key=lambda o: (order[o.status], o.due))]}  # fmt: skip
 
 
+def node_generations(node: Node) -> str:
+    """The counters of the towns the node covers: part of every cache key about it."""
+    return generations(_prefixes(node))
+
+
 def _prefixes(node: Node) -> list[str]:
     if node.level == "county":
         towns = Area.objects.filter(level=Area.Level.TOWN, code__startswith=node.area.prefix).values_list("code", flat=True)
@@ -262,14 +267,14 @@ def build_and_store(campaign: Campaign, node: Node, as_of: datetime.date, gens: 
     return build(campaign, node, as_of)  # the other builder is gone or too slow: do not keep the user waiting on it
 
 
-def cached_build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
+def cached_build(campaign: Campaign, node: Node, as_of: datetime.date, gens: str | None = None) -> dict:
     """`build`, cached per node + campaign + as-of and valid while the counters of its towns are unchanged.
 
     A county's build costs the whole county's figures (a minute at county scale), and any write anywhere in
     it invalidates the entry; so at county level a stale entry is served (marked `stale_since`) while a
     background task rebuilds it. Towns, villages and sites rebuild in the request (seconds at most).
     """
-    gens = generations(_prefixes(node))
+    gens = gens if gens is not None else node_generations(node)
     entry = cache.get(cache_key(campaign.pk, node.key, as_of))
     if entry and entry[0] == gens and time.time() - entry[1] < TTL:
         return entry[2]

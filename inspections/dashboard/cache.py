@@ -52,8 +52,12 @@ FEEDS = {
     "inspections.Inspection": "site__village__code",
     "inspections.ItemScore": "inspection__site__village__code",
     "inspections.Rectification": "site__village__code",
+    # not in the figures, but in the per-user count of plans (cached per user, see access.planned)
+    "inspections.InspectionPlan": "area__code",
+    "inspections.PlanInspector": "plan__area__code",
 }
-GLOBAL_FEEDS = ("campaigns.Campaign", "inspections.AssessmentRules", "inspections.Standard", "inspections.StandardItem")
+GLOBAL_FEEDS = ("campaigns.Campaign", "inspections.AssessmentRules", "inspections.Standard", "inspections.StandardItem",
+                "sites.Membership")  # who is a plan insider
 
 
 def _village_code(instance, path: str) -> str | None:
@@ -67,7 +71,7 @@ def _village_code(instance, path: str) -> str | None:
 
 def _on_write(sender, instance, **kwargs):
     code = _village_code(instance, FEEDS[sender._meta.label])
-    if code:
+    if code and code[6:9] != "000":  # a village or town (a county-wide plan reaches every town)
         bump(town_key(code[:9]))
     else:  # e.g. a row whose parent is already gone: play safe
         bump(GLOBAL)

@@ -8,7 +8,7 @@ from sites.models import Site
 
 from ..views.common import NoStoreMixin
 from . import access
-from .builder import cached_build
+from .builder import cached_build, node_generations
 from .charts import chart_data
 
 
@@ -47,7 +47,8 @@ class DashboardView(NoStoreMixin, TemplateView):
         if campaign is None:
             return ctx
         as_of = access.as_of_for(campaign, self.request.GET.get("as_of"))
-        data = cached_build(campaign, node, as_of)
+        gens = node_generations(node)
+        data = cached_build(campaign, node, as_of, gens)
         stale = data.get("stale_since")
         return {**ctx, "as_of": as_of, "data": data, "stale_since": stale and datetime.datetime.fromtimestamp(stale, datetime.UTC), "s": data["summary"], "charts": chart_data(data),
-                "planned": access.planned(user, campaign, node)}  # fmt: skip
+                "planned": access.planned(user, campaign, node, gens)}  # fmt: skip

@@ -216,6 +216,8 @@ def test_sealed_plans_never_appear_for_village_roles_N6_4(client, world, town_st
     staff_page = client.get(url(world.village_a, campaign))
     assert staff_page.context["planned"]["plans"] == 2 and staff_page.context["planned"]["inspections"] == 1
     assert 'data-testid="dash-planned"' in staff_page.content.decode()
+    plan_in(world.village_a, campaign=campaign, name="又一个暗访计划")  # the per-user count follows plan writes
+    assert client.get(url(world.village_a, campaign)).context["planned"]["plans"] == 3
     client.force_login(cadre_a)  # after staff: the cached part must not carry the plan to the cadre
     for page in (url(world.village_a, campaign), reverse("dashboard:home"),
                  f'{reverse("dashboard:site", args=[world.site_a.pk])}?campaign={campaign.pk}&as_of={AS_OF}'):
