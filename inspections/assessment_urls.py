@@ -14,4 +14,5 @@ urlpatterns = [
     path("assessments/results/", a.MyResultsView.as_view(), name="assessment_my_results"),
     path("assessments/results/<int:pk>/", a.VillageResultView.as_view(), name="assessment_village"),
     path("assessments/appeals/<int:pk>/", a.AppealResolveView.as_view(), name="assessment_appeal"),
+    path("assessments/rules/<int:pk>/", a.AssessmentRulesView.as_view(), name="assessment_rules"),
 ]

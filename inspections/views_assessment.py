@@ -5,14 +5,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, ListView, View
 
+from campaigns.models import Campaign
 from sites.models import Area, Site
 from sites.scope import user_scope
 
 from .assessment import services
 from .assessment.compare import compare_runs
-from .assessment.forms import AppealForm, ResolveForm, StartForm
+from .assessment.forms import AppealForm, ResolveForm, RulesForm, StartForm
 from .assessment.rules import COMPONENT_LABELS, notes
-from .models import Appeal, AssessmentRun, AssessmentVillageResult
+from .models import Appeal, AssessmentRules, AssessmentRun, AssessmentVillageResult
 from .views.common import NoStoreMixin
 
 
@@ -123,10 +124,12 @@ class AssessmentLedgersView(RunMixin, View):
     def get(self, request, pk):
         from django.http import HttpResponse
 
+        from sites.views_common import client_ip
+
         from .assessment.ledgers import build_ledgers
 
         run = self.get_run()
-        response = HttpResponse(build_ledgers(run, request.user),
+        response = HttpResponse(build_ledgers(run, request.user, ip=client_ip(request)),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         from urllib.parse import quote
 
@@ -226,3 +229,40 @@ class AppealResolveView(NoStoreMixin, DetailView):
                 messages.success(request, "已处理复核申请。")
             return redirect("inspections:assessment_appeal", pk=appeal.pk)
         return render(request, self.template_name, self.get_context_data(form=form))
+
+
+class AssessmentRulesView(NoStoreMixin, View):
+    """考核规则: staff who may run the assessment over a campaign's scope edit its rules; each save is a new
+    version (runs already made keep the rules they were computed with)."""
+
+    model = Campaign
+    template_name = "inspections/assessment_rules.html"
+
+    def get_campaign(self):
+        areas = Area.objects.where_user_may(self.request.user, "inspections.run_assessment")
+        return get_object_or_404(Campaign.objects.filter(scope__in=areas).select_related("scope"), pk=self.kwargs["pk"])
+
+    def _page(self, campaign, form, version):
+        versions = AssessmentRules.objects.filter(campaign=campaign).select_related("created_by").order_by("-version")[:20]
+        return render(self.request, self.template_name,
+                      {"campaign": campaign, "form": form, "version": version, "versions": versions})  # fmt: skip
+
+    def get(self, request, pk):
+        campaign = self.get_campaign()
+        version, rules = services.current_rules(campaign)
+        return self._page(campaign, RulesForm(rules=rules), version)
+
+    def post(self, request, pk):
+        campaign = self.get_campaign()
+        version, rules = services.current_rules(campaign)
+        form = RulesForm(request.POST, rules=rules)
+        if form.is_valid():
+            try:
+                row = services.assessment_rules_save(actor=request.user, campaign=campaign, rules=form.rules(),
+                                                     note=form.cleaned_data["note"])  # fmt: skip
+            except (ValidationError, PermissionDenied) as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, f"已保存考核规则第 {row.version} 版,之后开始的考核计算按此规则计算。")
+                return redirect("inspections:assessment_rules", pk=campaign.pk)
+        return self._page(campaign, form, version)

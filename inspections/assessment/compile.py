@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sites.models import Area
@@ -15,7 +15,7 @@ from ..models import AssessmentRun, AssessmentVillageResult
 from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
 from .figures import VillageFigures, figures_for_villages
 
-BATCH_SIZE = 30  # villages per task: one town, or part of a big one
+BATCH_SIZE = 100  # villages per task at most: whole towns packed together (a county of 400 → 4 tasks)
 
 
 def _plain(value):
@@ -41,21 +41,35 @@ def run_villages(run: AssessmentRun):
     return Area.objects.filter(level=Area.Level.VILLAGE, code__startswith=longer).select_related("parent").order_by("code")
 
 
-def village_batches(villages) -> list[list[int]]:
-    """(village id, town id) pairs → village ids grouped per town (in the given order), a town of more than
-    BATCH_SIZE villages split in parts."""
+def village_batches(villages, size: int | None = None) -> list[list[int]]:
+    """(village id, town id) pairs in code order → batches of village ids: whole towns packed together up to
+    `size` villages (BATCH_SIZE), a town larger than that split in parts. A batch costs a fixed number of
+    queries, one of them a scan of the activities, so a few large batches beat many small ones."""
+    size = size or BATCH_SIZE
     by_town: dict[int | None, list[int]] = {}
     for pk, town in villages:
         by_town.setdefault(town, []).append(pk)
-    return [ids[i : i + BATCH_SIZE] for ids in by_town.values() for i in range(0, len(ids), BATCH_SIZE)]
+    batches: list[list[int]] = []
+    for ids in by_town.values():
+        for part in (ids[i : i + size] for i in range(0, len(ids), size)):
+            if batches and len(batches[-1]) + len(part) <= size:
+                batches[-1] += part
+            else:
+                batches.append(list(part))
+    return batches
+
+
+def _fields(obj) -> dict:
+    """`dataclasses.asdict` without its deep copies (the results hold no nested dataclasses), made JSON-plain."""
+    return _plain({f.name: getattr(obj, f.name) for f in fields(obj)})
 
 
 def _result_row(run: AssessmentRun, village: Area, figures: VillageFigures) -> AssessmentVillageResult:
     sites = [site_result(s, run.rules) for s in figures.sites]
     v = village_result(figures.village, sites, run.rules)
     data = {
-        "village": _plain(asdict(v)),
-        "sites": [_plain(asdict(s)) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
+        "village": _fields(v),
+        "sites": [_fields(s) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
         "deductions": figures.deductions,
         "propaganda": figures.propaganda,
         "key_persons": figures.key_persons,
@@ -71,10 +85,34 @@ def compute_villages(run: AssessmentRun, villages) -> list[AssessmentVillageResu
     villages = list(villages)
     figures = figures_for_villages(run.campaign, villages, run.as_of, run.rules)
     rows = [_result_row(run, v, figures[v.code]) for v in villages]
-    AssessmentVillageResult.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["run", "village"], update_fields=["score", "data", "computed_at"]
-    )
+    _upsert(rows)
     return rows
+
+
+def _upsert(rows: list[AssessmentVillageResult]) -> None:
+    """INSERT … ON CONFLICT (run, village) DO UPDATE in one statement (PostgreSQL and SQLite).
+
+    Not `bulk_create(update_conflicts=True)`: the JSONField encodes with `ensure_ascii`, so every Chinese
+    character becomes a 6-byte escape that psycopg then re-escapes: a county's rows took seconds to send.
+    """
+    if not rows:
+        return
+    ops, now = connection.ops, timezone.now()
+    table = AssessmentVillageResult._meta.db_table
+    values, params = [], []
+    for r in rows:
+        values.append("(%s, %s, %s, %s, %s)")
+        params += [r.run_id, r.village_id, ops.adapt_decimalfield_value(r.score, 6, 2),
+                   json.dumps(r.data, ensure_ascii=False), ops.adapt_datetimefield_value(now)]  # fmt: skip
+        r.computed_at = now
+    # The table name is the model's and every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (run_id, village_id, score, data, computed_at) VALUES {', '.join(values)} "  # nosec B608
+        "ON CONFLICT (run_id, village_id) DO UPDATE SET score = EXCLUDED.score, data = EXCLUDED.data, "
+        "computed_at = EXCLUDED.computed_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:

@@ -1,5 +1,7 @@
 """One entry, many ledgers (基层减负): the standard ledgers a town is asked for, from the records already
-entered, as one xlsx (write-only, streamed rows, formula-safe). Key persons are masked (name, ID, phone)."""
+entered, as one xlsx (write-only, streamed rows, formula-safe). Key persons are masked (name, ID, phone),
+need `sites.export_keyperson`, and every exported file writes an access-log row first, like every other
+export of key persons (`sites.services_keypersons.keyperson_export_log`)."""
 from __future__ import annotations
 
 import io
@@ -9,6 +11,7 @@ from openpyxl import Workbook
 
 from campaigns.models import Activity
 from sites.models import KeyPerson, Sweep
+from sites.services_keypersons import keyperson_export_log
 from sites.models import Rectification as ClueRectification
 from wuzha.lib.excel_export import escape_formula
 
@@ -36,8 +39,9 @@ def _d(day):
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-def build_ledgers(run, user) -> bytes:
-    """The five ledgers for the run's scope and period, limited to what `user` may see."""
+def build_ledgers(run, user, ip: str | None = None) -> bytes:
+    """The five ledgers for the run's scope and period, limited to what `user` may see. The key persons
+    exported are logged (one AccessLog row each, reason naming the run) before the file is built."""
     prefix, campaign = run.scope.prefix, run.campaign
     start, end = campaign.starts_on, min(run.as_of, campaign.ends_on)
     wb = Workbook(write_only=True)
@@ -53,9 +57,16 @@ def build_ledgers(run, user) -> bytes:
         _row(ws, [v, s or "", _d(day), channels.get(ch, ch), title, *rest])
     ws = _ws(wb, LEDGERS[1], ["村(社区)", "姓名", "性别", "身份证号", "手机号", "人员类别", "风险等级", "管控状态", "责任民警",
                                "下次跟进"])  # fmt: skip
-    people = (KeyPerson.objects.visible_to(user).current().filter(village__code__startswith=prefix)
-              .select_related("village").order_by("village__code", "pk"))  # fmt: skip
-    for p in people.iterator(chunk_size=500):
+    people = []
+    if user.has_perm("sites.export_keyperson"):
+        people = list(KeyPerson.objects.visible_to(user).current().filter(village__code__startswith=prefix)
+                      .select_related("village").order_by("village__code", "pk"))  # fmt: skip
+        if people:
+            keyperson_export_log(actor=user, persons=people, ip=ip,
+                                 reason=f"一键生成台账(考核计算第{run.pk}次,{run.scope.name})")  # fmt: skip
+    else:
+        _row(ws, ["您没有导出重点人员名单的权限,本表不列人员。"])
+    for p in people:
         _row(ws, [p.village.name, mask_name(p.name), p.get_gender_display(), p.masked_id, p.masked_phone,
                   p.get_category_display(), p.get_risk_level_display(), p.get_status_display(), mask_name(p.police_officer),
                   _d(p.next_followup_on)])  # fmt: skip

@@ -130,10 +130,11 @@ def test_install_rate_uses_the_official_figure_where_one_exists_N3_3(world):
 def test_villages_fan_out_per_town_in_batches_N6_4(monkeypatch):
     from inspections.assessment import compile as steps
 
-    pairs = [(1, 10), (2, 10), (3, 11), (4, 10)]
-    assert steps.village_batches(pairs) == [[1, 2, 4], [3]]
+    pairs = [(1, 10), (2, 10), (4, 10), (3, 11), (5, 12), (6, 12), (7, 12)]
+    assert steps.village_batches(pairs) == [[1, 2, 4, 3, 5, 6, 7]]  # small towns packed together
+    assert steps.village_batches(pairs, 4) == [[1, 2, 4, 3], [5, 6, 7]]  # whole towns while they fit
     monkeypatch.setattr(steps, "BATCH_SIZE", 2)
-    assert steps.village_batches(pairs) == [[1, 2], [4], [3]]
+    assert steps.village_batches(pairs) == [[1, 2], [4, 3], [5, 6], [7]]  # a town larger than a batch is split
 
 
 def test_batch_size_does_not_change_the_result_N6_4(world, county_staff, captured, monkeypatch):
@@ -141,9 +142,10 @@ def test_batch_size_does_not_change_the_result_N6_4(world, county_staff, capture
     from inspections.assessment import compile as steps
 
     campaign = assessment_world(world)
+    default = steps.BATCH_SIZE
     monkeypatch.setattr(steps, "BATCH_SIZE", 1)
     one = start(county_staff, campaign, world.county, captured)
-    monkeypatch.undo()
+    monkeypatch.setattr(steps, "BATCH_SIZE", default)  # not undo(): that would also undo in_process_tasks
     town = start(county_staff, campaign, world.county, captured)
     one.refresh_from_db(), town.refresh_from_db()
     assert one.status == town.status == AssessmentRun.Status.DONE
