@@ -115,19 +115,3 @@ def assessment_merge(run_id: int) -> None:
         status=AssessmentRun.Status.DONE, stage=AssessmentRun.Stage.DONE, finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )  # fmt: skip
-
-
-@shared_task(acks_late=True, max_retries=1)
-def dashboard_refresh(campaign_id: int, area_code: str, as_of: str) -> None:
-    """Rebuild a county dashboard's cache entry in the background (issue 8); idempotent, one builder at a time."""
-    import datetime
-
-    from campaigns.models import Campaign
-    from sites.models import Area
-
-    from .dashboard.builder import LEVELS, Node, build_and_store
-
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    area = Area.objects.filter(code=area_code).select_related("parent").first()
-    if campaign and area:
-        build_and_store(campaign, Node(LEVELS[area.level], area), datetime.date.fromisoformat(as_of), wait=False)

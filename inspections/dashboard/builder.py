@@ -279,7 +279,7 @@ def cached_build(campaign: Campaign, node: Node, as_of: datetime.date, gens: str
     if entry and entry[0] == gens and time.time() - entry[1] < TTL:
         return entry[2]
     if entry and node.level == "county":
-        from ..tasks import dashboard_refresh
+        from .tasks import dashboard_refresh
         from sites.outbox import task_enqueue
 
         if not cache.get(f"{cache_key(campaign.pk, node.key, as_of)}:lock"):
