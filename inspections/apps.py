@@ -15,3 +15,8 @@ class InspectionsConfig(AppConfig):
         from .roles import INSPECTIONS_ROLE_PERMISSIONS
 
         post_migrate.connect(role_defaults_installer(INSPECTIONS_ROLE_PERMISSIONS), sender=self, weak=False)
+
+        from .dashboard import tasks  # noqa: F401  (registers dashboard_refresh with Celery)
+        from .dashboard.cache import connect
+
+        connect()  # dashboard cache: writes bump their town's generation (issue 8)

@@ -10,7 +10,8 @@ from django_filters.views import FilterView
 from .filters import SiteFilter
 from .forms import SiteForm
 from .models import Area, Site
-from .scope import user_has_role_perm
+from .roles import Role
+from .scope import user_has_role_perm, user_roles
 from .services import require_perm, site_save, site_set_active
 
 
@@ -39,8 +40,15 @@ class HomeView(TemplateView):
             total=sum(kinds.values()),
             by_village=by_village,
             may_add=user_has_role_perm(self.request.user, "sites.add_site"),
+            show_dashboard=self.show_dashboard(),
             **kwargs,
         )
+
+    def show_dashboard(self) -> bool:
+        """Town and county staff land on their progress dashboard (issue 8; the view lives in inspections)."""
+        user = self.request.user
+        staff = user.is_superuser or Role.STAFF in user_roles(user)
+        return staff and user_has_role_perm(user, "inspections.view_assessmentvillageresult")
 
 
 class SiteListView(ScopedFilterMixin, FilterView):

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import MARK_B, MARK_Y
-from .scope_registry import OBJECT_IN_VILLAGE, PUBLIC_URL_NAMES
+from .scope_registry import AREA_CODE_URL_NAMES, OBJECT_IN_VILLAGE, PUBLIC_URL_NAMES
 
 DUMMY = {"int": 1, "str": "x", "slug": "x", "uuid": uuid.UUID(int=1), "path": "x"}
 
@@ -31,6 +31,7 @@ def walk(patterns, namespace=""):
 ROUTES = sorted(walk(get_resolver().url_patterns), key=lambda r: r[0])
 OBJECT_ROUTES = [(name, p) for name, p, kinds in ROUTES if "pk" in kinds]
 LIST_ROUTES = [name for name, p, kinds in ROUTES if not kinds and name not in PUBLIC_URL_NAMES]
+CODE_ROUTES = [name for name, p, kinds in ROUTES if "code" in kinds]
 
 
 def url_for(name, kinds, **given):
@@ -51,6 +52,8 @@ def test_every_route_is_classified():
     for name, pattern, kinds in ROUTES:
         if "pk" in kinds:
             view_model(pattern)
+        if "code" in kinds:
+            assert name in AREA_CODE_URL_NAMES, f"{name}: add it to AREA_CODE_URL_NAMES in tests/<app>/scope.py"
 
 
 @pytest.mark.parametrize("name,kinds", [(n, k) for n, _, k in ROUTES], ids=[n for n, _, _ in ROUTES])
@@ -85,6 +88,19 @@ def test_out_of_scope_object_is_404(client, world, request, persona, village, na
     assert client.get(url).status_code == 404, f"GET {url} as {persona}"
     # A read-only view answers POST with 405 before looking anything up: that leaks nothing either.
     assert client.post(url, {}).status_code in (404, 405), f"POST {url} as {persona}"
+
+
+@pytest.mark.parametrize("persona,village", OUT_OF_SCOPE)
+@pytest.mark.parametrize("name", CODE_ROUTES)
+def test_out_of_scope_area_code_is_404(client, world, request, persona, village, name):
+    client.force_login(request.getfixturevalue(persona))
+    area = getattr(world, village)
+    for code in (area.code, area.parent.code):  # the village, and its town
+        if persona == "town_staff" and code == world.town_x.code:
+            continue  # village_c's town is town Y; town X is town staff's own
+        url = reverse(name, kwargs={"code": code})
+        assert client.get(url).status_code == 404, f"GET {url} as {persona}"
+        assert client.post(url, {}).status_code in (404, 405), f"POST {url} as {persona}"
 
 
 @pytest.mark.parametrize("persona", ["cadre_a", "town_staff", "inspector", "school_liaison", "other_town_staff"])

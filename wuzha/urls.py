@@ -26,6 +26,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("sanwu/", include("campaigns.sanwu_urls")),
     path("inspections/", include("inspections.urls")),
+    path("dashboard/", include("inspections.dashboard.urls")),
     path("accounts/api-tokens/", include("sites.api_token_urls")),
     path("api/v1/", include("wuzha.api_urls")),
     path("admin/login/", admin_login, name="admin_login"),  # the portal login, with its second factor

@@ -62,3 +62,5 @@ OBJECT_IN_VILLAGE = {
     Appeal: _appeal,
 }
 PUBLIC_URL_NAMES: set[str] = set()
+# URLs addressed by an area code (`<str:code>`) instead of a pk: the crawl puts the village's code there.
+AREA_CODE_URL_NAMES: set[str] = {"dashboard:area"}
