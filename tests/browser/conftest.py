@@ -8,8 +8,24 @@ import shutil
 import subprocess
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+class SerialLiveServer(WSGIServer):
+    """One request at a time. On in-memory SQLite every request thread of Django's threaded live server
+    shares the test's single connection, and pages that load several htmx panels at once (the home page,
+    the dashboard) made those threads hang on it. The server thread already uses that connection."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+if connection.vendor == "sqlite":
+    LiveServerThread.server_class = SerialLiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
