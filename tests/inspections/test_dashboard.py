@@ -317,7 +317,7 @@ def test_staff_home_loads_the_dashboard_and_the_nav_has_it(client, world, town_s
 
 
 def test_county_serves_the_last_figures_while_a_task_rebuilds_them(client, world, county_staff, town_staff,
-                                                                    django_capture_on_commit_callbacks):
+                                                                    django_capture_on_commit_callbacks, in_process_tasks):
     campaign = assessment_world(world)
     client.force_login(county_staff)
     before = client.get(url(world.county, campaign)).context["s"]["households_visited"]
