@@ -14,6 +14,7 @@ from sites.scope import user_scope
 from . import enrolment_flow, evidence
 from .models import Activity, ActivityPhoto, Campaign, CampaignStatusChange, Enrolment, EnrolmentChange
 from .photos import DUPLICATE_BITS, bands, hamming, inspect_upload
+from .signals import activities_bulk_saved
 
 LOCKED = "该创建活动已结束,记录已锁定;如需修改,请联系镇综治办重新开启活动。"
 
@@ -231,6 +232,9 @@ def activity_bulk_record(*, actor, activities: list[Activity], cleaned: bool = F
     if old:
         Activity.objects.bulk_update(old, list(BULK_FIELDS), batch_size=1000)
         _history_copy([a.pk for a in old], "~", actor, now)
+    codes = {villages[a.village_id].code for a in activities if a.village_id in villages}
+    codes |= {code for _, code, _ in before.values()}  # a moved activity's old village changed too
+    activities_bulk_saved.send(sender=Activity, village_codes=codes)  # bulk writes send no post_save
 
 
 def _history_copy(pks: list[int], history_type: str, actor, when) -> None:

@@ -2,8 +2,9 @@
 
 A cached dashboard's key holds the counters of every town under its area, so a write in town T makes
 every cached page covering T unreachable at once (county, T, its villages and sites), and nothing else.
-Campaign-wide inputs (campaign, assessment rules, standards) bump one global counter. Writes that bypass
-signals (`bulk_create`, `queryset.update`) are caught only by the entries' freshness limit (`TTL`).
+Campaign-wide inputs (campaign, assessment rules, standards) bump one global counter. The bulk activity
+import sends `campaigns.signals.activities_bulk_saved`; other writes that bypass signals (`queryset.update`)
+are caught only by the entries' freshness limit (`TTL`).
 """
 from __future__ import annotations
 
@@ -81,9 +82,18 @@ def _on_global_write(sender, **kwargs):
     bump(GLOBAL)
 
 
+def _on_bulk_write(sender, village_codes, **kwargs):
+    """Bulk imports write with `bulk_create`/`bulk_update`, which send no post_save: bump their towns here."""
+    for code in village_codes:
+        bump(town_key(code[:9]) if code and code[6:9] != "000" else GLOBAL)
+
+
 def connect() -> None:
     from django.apps import apps
 
+    from campaigns.signals import activities_bulk_saved
+
+    activities_bulk_saved.connect(_on_bulk_write, weak=False, dispatch_uid="dash-activity-bulk")
     for label in FEEDS:
         model = apps.get_model(label)
         post_save.connect(_on_write, sender=model, weak=False, dispatch_uid=f"dash-{label}-save")

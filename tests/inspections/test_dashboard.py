@@ -359,3 +359,18 @@ def test_every_record_the_figures_read_bumps_its_towns_generation(world):
         assert bumped(make) == (True, False), label
     assert bumped(lambda: enrolment.delete()) == (True, False)
     assert bumped(lambda: campaign.save()) == (True, True)  # campaign-wide inputs reach every town
+
+
+def test_bulk_imported_activities_bump_their_towns_generation_N3_1(world, town_staff):
+    """The Excel import saves activities with bulk_create (no post_save): its own signal reaches the cache."""
+    from campaigns.models import Activity
+    from campaigns.services import activity_bulk_record
+
+    campaign = assessment_world(world)
+    x, y = world.town_x.code[:9], world.town_y.code[:9]
+    before = (generations([x]), generations([y]))
+    activity_bulk_record(actor=town_staff, activities=[Activity(
+        campaign=campaign, village=world.village_a, site=world.site_a, date=dt.date(2022, 1, 5),
+        channel=Activity.Channel.DOOR_TO_DOOR, households_visited=3, title="入户宣传(导入)", client_key="bulk-1")])  # fmt: skip
+    assert Activity.objects.filter(client_key="bulk-1").exists()
+    assert (generations([x]) != before[0], generations([y]) != before[1]) == (True, False)
