@@ -2,8 +2,8 @@
 
 A node is reachable when the user holds `PERM` over its whole area (an area membership covering it):
 town and county staff, and village cadres for their village. Liaisons and inspectors have no dashboard.
-Plans and not yet published inspections are counted through their own scoped querysets on every request,
-never cached: a sealed (暗访) plan appears only to its insiders, never to village roles.
+Plans and not yet published inspections are counted through their own scoped querysets, cached per user
+only (never in the shared figures): a sealed (暗访) plan appears only to its insiders, never to village roles.
 """
 from __future__ import annotations
 
