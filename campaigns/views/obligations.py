@@ -104,7 +104,7 @@ RULE_PERMS = {
     "recent_outreach": "campaigns.add_activity", "village_setup": "campaigns.add_villageduty",
     "village_summary": "campaigns.add_villageduty",
 }  # fmt: skip
-TODO_LIMIT = 12
+HOME_ITEMS_SHOWN = 12
 
 
 def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
@@ -112,7 +112,7 @@ def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
 
     Only what the user's roles may record (a liaison is not asked for the village's work plan).
 
-    Returns (the first TODO_LIMIT items, how many there are). A fixed number of queries whatever the size.
+    Returns (the first HOME_ITEMS_SHOWN items, how many there are). A fixed number of queries whatever the size.
     """
     from ..reminders import fulfil_url
 
@@ -123,7 +123,7 @@ def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
     items = [o for o in obligation_status(campaign, sites, as_of)
              if o.status in ("missing", "open") and may.get(RULE_PERMS.get(o.rule, ""), True)]  # fmt: skip
     items.sort(key=lambda o: (o.status != "missing", o.due, o.subject_name))
-    shown = items[:TODO_LIMIT]
+    shown = items[:HOME_ITEMS_SHOWN]
     site_villages = dict(Site.objects.filter(pk__in=[o.subject_id for o in shown if o.subject == "site"])
                          .values_list("pk", "village_id"))  # fmt: skip
     codes = dict(Area.objects.filter(code__in={o.subject_id for o in shown if o.subject == "village"})
