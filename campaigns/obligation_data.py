@@ -36,13 +36,19 @@ def entries_from_channel_days(rows) -> tuple[dict, dict]:
     `first_install_day` (the same over the group's rows with app installs, or None): one Entry per site and
     day, exactly as `obligation_status` loads them itself."""
     event_first, outreach_first = {}, {}
+    concentrated, door = {str(c) for c in CONCENTRATED}, str(Channel.DOOR_TO_DOOR)  # plain str: a county is 78,000 rows
     for r in rows:
         key = (r["site_id"], r["date"])
-        if r["channel"] in CONCENTRATED:
-            event_first[key] = min(event_first.get(key, r["first_day"]), r["first_day"])
-        day = r["first_day"] if r["channel"] == Channel.DOOR_TO_DOOR else r["first_install_day"]
+        channel, first = r["channel"], r["first_day"]
+        if channel in concentrated:
+            known = event_first.get(key)
+            if known is None or first < known:
+                event_first[key] = first
+        day = first if channel == door else r["first_install_day"]
         if day is not None:
-            outreach_first[key] = min(outreach_first.get(key, day), day)
+            known = outreach_first.get(key)
+            if known is None or day < known:
+                outreach_first[key] = day
     events, outreach = defaultdict(list), defaultdict(list)
     for target, firsts in ((events, event_first), (outreach, outreach_first)):
         for (site_id, on), day in firsts.items():

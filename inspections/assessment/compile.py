@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -13,6 +13,7 @@ from sites.models import Area
 
 from ..models import AssessmentRun, AssessmentVillageResult
 from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
+from .rules import merged
 from .figures import VillageFigures, figures_for_villages
 
 BATCH_SIZE = 100  # villages per task at most: whole towns packed together (a county of 400 → 4 tasks)
@@ -59,37 +60,45 @@ def village_batches(villages, size: int | None = None) -> list[list[int]]:
     return batches
 
 
-def _fields(obj) -> dict:
-    """`dataclasses.asdict` without its deep copies (the results hold no nested dataclasses), made JSON-plain."""
-    return _plain({f.name: getattr(obj, f.name) for f in fields(obj)})
+def _json_default(value):
+    """Decimals as their text ("85.00"): what the report and the hash read back."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _result_row(run: AssessmentRun, village: Area, figures: VillageFigures) -> AssessmentVillageResult:
-    sites = [site_result(s, run.rules) for s in figures.sites]
-    v = village_result(figures.village, sites, run.rules)
-    data = {
-        "village": _fields(v),
-        "sites": [_fields(s) | {"enrolment": figures.enrolment.get(s.site_id, "")} for s in sites],
+def _result_data(figures: VillageFigures, village: VillageResult, sites: list) -> dict:
+    """A village row's JSON: its result, its sites' results (with enrolment) and the report's extras. The frozen
+    results' `__dict__` is their fields in order; tuples become lists and Decimals text when it is encoded."""
+    return {
+        "village": dict(village.__dict__),
+        "sites": [dict(s.__dict__, enrolment=figures.enrolment.get(s.site_id, "")) for s in sites],
         "deductions": figures.deductions,
         "propaganda": figures.propaganda,
         "key_persons": figures.key_persons,
         "inspections": figures.inspections,
         "rectifications": figures.rectifications,
     }
-    return AssessmentVillageResult(run=run, village=village, score=v.score, data=data)
 
 
-def compute_villages(run: AssessmentRun, villages) -> list[AssessmentVillageResult]:
+def compute_villages(run: AssessmentRun, villages) -> int:
     """Figures of the batch (a fixed number of queries) → pure results → one row per (run, village), written in
-    one upsert: re-running replaces the rows (same inputs, same rows; the rank set by the merge is kept)."""
+    one upsert: re-running replaces the rows (same inputs, same rows; the rank set by the merge is kept).
+    Returns how many village rows were written."""
     villages = list(villages)
-    figures = figures_for_villages(run.campaign, villages, run.as_of, run.rules)
-    rows = [_result_row(run, v, figures[v.code]) for v in villages]
-    _upsert(rows)
-    return rows
+    rules = merged(run.rules)
+    figures = figures_for_villages(run.campaign, villages, run.as_of, rules)
+    rows = []
+    for village in villages:
+        f = figures[village.code]
+        sites = [site_result(s, rules) for s in f.sites]
+        result = village_result(f.village, sites, rules)
+        rows.append((village.pk, result.score, _result_data(f, result, sites)))
+    _upsert(run.pk, rows)
+    return len(rows)
 
 
-def _upsert(rows: list[AssessmentVillageResult]) -> None:
+def _upsert(run_id: int, rows: list[tuple[int, Decimal | None, dict]]) -> None:
     """INSERT … ON CONFLICT (run, village) DO UPDATE in one statement (PostgreSQL and SQLite).
 
     Not `bulk_create(update_conflicts=True)`: the JSONField encodes with `ensure_ascii`, so every Chinese
@@ -100,11 +109,10 @@ def _upsert(rows: list[AssessmentVillageResult]) -> None:
     ops, now = connection.ops, timezone.now()
     table = AssessmentVillageResult._meta.db_table
     values, params = [], []
-    for r in rows:
+    for village_id, score, data in rows:
         values.append("(%s, %s, %s, %s, %s)")
-        params += [r.run_id, r.village_id, ops.adapt_decimalfield_value(r.score, 6, 2),
-                   json.dumps(r.data, ensure_ascii=False), ops.adapt_datetimefield_value(now)]  # fmt: skip
-        r.computed_at = now
+        params += [run_id, village_id, ops.adapt_decimalfield_value(score, 6, 2),
+                   json.dumps(data, ensure_ascii=False, default=_json_default), ops.adapt_datetimefield_value(now)]  # fmt: skip
     # The table name is the model's and every value is a parameter.
     sql = (
         f"INSERT INTO {table} (run_id, village_id, score, data, computed_at) VALUES {', '.join(values)} "  # nosec B608
@@ -113,10 +121,6 @@ def _upsert(rows: list[AssessmentVillageResult]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def compute_village(run: AssessmentRun, village: Area) -> AssessmentVillageResult:
-    return compute_villages(run, [village])[0]
 
 
 def record_village_done(run_id: int) -> bool:

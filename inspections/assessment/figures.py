@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, connections
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
 
 from campaigns.installs import install_figures
 from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
@@ -125,7 +126,9 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     towns = _towns(villages)
     village_ids = [v.pk for v in villages]
     sites_qs = campaign_sites_of_villages(campaign, village_ids)
-    sites = list(sites_qs.order_by("name", "pk"))  # per village, the order of `campaign_sites(...).order_by("name", "pk")`
+    # per village, the order of `campaign_sites(...).order_by("name", "pk")`; the timestamps are never read here,
+    # and loading them (psycopg's tz loader under Django is Python) took longer than the query
+    sites = list(sites_qs.order_by("name", "pk").defer("created_at", "updated_at"))
     village_of_site = {s.pk: s.village_id for s in sites}
     names = {s.pk: s.name for s in sites}
     sites_by_village = defaultdict(list)
@@ -168,11 +171,11 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     plan_kinds = dict(InspectionPlan.Kind.choices)
     scores = defaultdict(list)
     inspections_by_village = defaultdict(list)
-    for site_id, score, published_at, vetoed, plan_kind in published.values_list(
-        "site_id", "score", "published_at", "vetoed", "plan__kind"
+    for site_id, score, published_on, vetoed, plan_kind in published.values_list(
+        "site_id", "score", TruncDate("published_at"), "vetoed", "plan__kind"  # the local day, as the filter above
     ).order_by("published_at", "pk"):
         inspections_by_village[village_of_site[site_id]].append(
-            {"site": names[site_id], "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_at.date().isoformat(),
+            {"site": names[site_id], "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_on.isoformat(),
              "score": str(score) if score is not None else "", "vetoed": vetoed}
         )  # fmt: skip
         if score is not None:
@@ -196,15 +199,17 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
                  "points": str(row["item__max_points"] - (row["earned"] or 0)), "reason": row["note"] or row["item__rule_text"]}
             )  # fmt: skip
     channels = dict(Activity.Channel.choices)
-    propaganda_sums = {}  # (village id, channel) → [count, people, installs] in the period, channels in order
-    for row in sorted((r for r in scan if r["village_id"] in village_set and start <= r["date"] <= end),
-                      key=lambda r: r["channel"]):  # fmt: skip
-        p = propaganda_sums.setdefault((row["village_id"], row["channel"]), [0, 0, 0])
-        p[0] += row["n"]
-        p[1] += row["people"] or 0
-        p[2] += row["installs"] or 0
-    propaganda = defaultdict(list)
-    for (village_id, channel), (n, people, app_installs) in propaganda_sums.items():
+    propaganda_sums = {}  # (village id, channel) → [count, people, installs] in the period
+    for row in scan:
+        if row["village_id"] in village_set and start <= row["date"] <= end:
+            p = propaganda_sums.get((row["village_id"], row["channel"]))
+            if p is None:
+                p = propaganda_sums[row["village_id"], row["channel"]] = [0, 0, 0]
+            p[0] += row["n"]
+            p[1] += row["people"] or 0
+            p[2] += row["installs"] or 0
+    propaganda = defaultdict(list)  # per village, channels in code order
+    for (village_id, channel), (n, people, app_installs) in sorted(propaganda_sums.items(), key=lambda kv: kv[0][1]):
         propaganda[village_id].append(
             {"channel": channels.get(channel, channel), "count": n, "people": people, "installs": app_installs}
         )

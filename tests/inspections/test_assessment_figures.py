@@ -239,3 +239,15 @@ def test_plain_rows_equal_the_querysets_N6_4(world):
     got = sorted(plain_rows(union), key=key)
     assert got == expected and len(got) > 5
     assert [{k: type(v) for k, v in r.items()} for r in got] == [{k: type(v) for k, v in r.items()} for r in expected]
+
+
+def test_inspection_list_gives_the_local_day_it_was_published_N6_4(world):
+    """An inspection published at 07:00 on 20 March in Beijing (23:00 on the 19th in UTC) is listed on
+    2022-03-20: the report's day is the local one, the day the as-of filter counts it on."""
+    campaign = rich_campaign(world)
+    site = SiteFactory(village=world.village_a, name="清晨检查小区")
+    morning = timezone.make_aware(dt.datetime(2022, 3, 20, 7, 0))
+    inspection_in(world.village_a, site=site, plan=plan_in(world.village_a, campaign=campaign),
+                  status=Inspection.Status.PUBLISHED, score=Decimal(90), published_at=morning)  # fmt: skip
+    listed = figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].inspections
+    assert [i["date"] for i in listed if i["site"] == "清晨检查小区"] == ["2022-03-20"]

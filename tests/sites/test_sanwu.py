@@ -16,6 +16,12 @@ def test_no_incidents_holds_with_every_criterion():
     assert result.version == RULE_VERSION and result.broken_codes == []
 
 
+def test_the_shared_no_incident_result_is_what_the_rule_gives_N1():
+    """No incidents returns one shared result: the same as the rule gives when nothing it finds counts."""
+    outside = [fact(1, "victim", START - dt.timedelta(days=1)), fact(2, "den", dt.date(2022, 1, 3), annulled=True)]
+    assert evaluate([], START, END) == evaluate(outside, START, END)
+
+
 def test_victim_case_breaks_N1_a():
     result = evaluate([fact(1, "victim", dt.date(2022, 1, 3))], START, END)
     assert not result.holds and result.broken_codes == ["N1.a"]
