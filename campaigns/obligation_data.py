@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sites.models import Site
 
-from .channels import CONCENTRATED, Channel
+from .channels import CONCENTRATED, CONCENTRATED_CODES, Channel
 from .models import Activity, Campaign, EnterpriseVisit, VillageDuty
 from .obligations import CampaignFacts, Entry, Obligation, SiteFacts, VillageFacts, evaluate
 
@@ -32,19 +32,19 @@ def _entered_day():
 
 def entries_from_channel_days(rows) -> tuple[dict, dict]:
     """(concentrated events, outreach) as {site_id: [Entry]} from activity rows already grouped per site, day
-    and channel, each with `first_day` (the earliest local day a row of the group was entered) and
-    `first_install_day` (the same over the group's rows with app installs, or None): one Entry per site and
-    day, exactly as `obligation_status` loads them itself."""
+    and channel (the assessment's `ScanRow`s: site_id, date, channel, first_day, first_install_day), each with
+    `first_day` (the earliest local day a row of the group was entered) and `first_install_day` (the same over
+    the group's rows with app installs, or None): one Entry per site and day, exactly as `obligation_status`
+    loads them itself."""
     event_first, outreach_first = {}, {}
-    concentrated, door = {str(c) for c in CONCENTRATED}, str(Channel.DOOR_TO_DOOR)  # plain str: a county is 78,000 rows
+    door = Channel.DOOR_TO_DOOR.value
     for r in rows:
-        key = (r["site_id"], r["date"])
-        channel, first = r["channel"], r["first_day"]
-        if channel in concentrated:
+        key = (r.site_id, r.date)
+        if r.channel in CONCENTRATED_CODES:
             known = event_first.get(key)
-            if known is None or first < known:
-                event_first[key] = first
-        day = first if channel == door else r["first_install_day"]
+            if known is None or r.first_day < known:
+                event_first[key] = r.first_day
+        day = r.first_day if r.channel == door else r.first_install_day
         if day is not None:
             known = outreach_first.get(key)
             if known is None or day < known:

@@ -9,6 +9,8 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from operator import attrgetter
 
 RULES_VERSION = 1
 
@@ -19,6 +21,9 @@ class Entry:
 
     on: date
     entered_on: date
+
+
+_ENTRY_ORDER = attrgetter("entered_on", "on")
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,9 @@ def semester_of(day: date) -> Semester | None:
     return None
 
 
-def semesters_between(start: date, end: date) -> list[Semester]:
+@lru_cache(maxsize=64)
+def semesters_between(start: date, end: date) -> tuple[Semester, ...]:
+    """The semesters overlapping [start, end] (cached: the rules ask it once per school)."""
     found, day = [], start
     while day <= end:
         sem = semester_of(day)
@@ -105,21 +112,23 @@ def semesters_between(start: date, end: date) -> list[Semester]:
             continue
         found.append(sem)
         day = sem.ends + timedelta(days=1)
-    return found
+    return tuple(found)
 
 
-def months_between(start: date, end: date) -> list[tuple[date, date]]:
+@lru_cache(maxsize=64)
+def months_between(start: date, end: date) -> tuple[tuple[date, date], ...]:
+    """The calendar months overlapping [start, end], clipped to it (cached: asked once per enterprise)."""
     months, day = [], date(start.year, start.month, 1)
     while day <= end:
         last = date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
         months.append((max(day, start), min(last, end)))
         day = last + timedelta(days=1)
-    return months
+    return tuple(months)
 
 
 def _first(entries: Iterable[Entry], starts: date, ends: date) -> Entry | None:
-    inside = sorted((e for e in entries if starts <= e.on <= ends), key=lambda e: (e.entered_on, e.on))
-    return inside[0] if inside else None
+    """The entry in [starts, ends] entered first (then the earliest day); None when there is none."""
+    return min((e for e in entries if starts <= e.on <= ends), key=_ENTRY_ORDER, default=None)
 
 
 def _periodic(rule, n_id, site: SiteFacts, entries, periods, as_of, grace) -> list[Obligation]:

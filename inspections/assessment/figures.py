@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, connections
 from django.db.models import Count, Q, Sum
@@ -17,7 +18,7 @@ from django.db.models.functions import TruncDate
 
 from campaigns.installs import install_figures
 from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
-from campaigns.channels import CONCENTRATED
+from campaigns.channels import CONCENTRATED_CODES
 from campaigns.obligation_data import entries_from_channel_days, first_entered_day, obligation_status
 from campaigns.sanwu_services import sanwu_for_sites
 from sites.models import Area, KeyPerson, Site
@@ -64,7 +65,21 @@ def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rul
     return figures_for_villages(campaign, [village], as_of, rules)[village.code]
 
 
-def activity_scan(campaign: Campaign, village_ids, site_ids, as_of: datetime.date):
+class ScanRow(NamedTuple):
+    """One group of the activity scan: a village, site (or None), day and channel, with its figures."""
+
+    village_id: int
+    site_id: int | None
+    date: datetime.date
+    channel: str
+    n: int  # activities
+    people: int | None
+    installs: int
+    first_day: datetime.date  # the earliest local day a row of the group was entered
+    first_install_day: datetime.date | None  # the same over the rows with app installs
+
+
+def activity_scan(campaign: Campaign, village_ids, site_ids, as_of: datetime.date) -> list[ScanRow]:
     """THE one scan of the activities for a batch: up to as_of, of its villages or its sites, grouped per
     village, site, day and channel, with what every figure needs (counts, people, installs, first entries).
 
@@ -79,28 +94,28 @@ def activity_scan(campaign: Campaign, village_ids, site_ids, as_of: datetime.dat
             qs.values("village_id", "site_id", "date", "channel")
             .annotate(n=Count("*"), people=Sum("people_reached"), installs=Sum("app_installs"), first_day=first_entered_day(),
                       first_install_day=first_entered_day(Q(app_installs__gt=0)))
+            .values_list(*ScanRow._fields)
             .order_by()
         )  # fmt: skip
 
     rows = Activity.objects.filter(campaign=campaign, date__lte=as_of)
     own = grouped(rows.filter(village_id__in=village_ids))
     moved = grouped(rows.filter(site_id__in=site_ids).exclude(village_id__in=village_ids))
-    return plain_rows(own.union(moved, all=True))
+    return list(map(ScanRow._make, plain_rows(own.union(moved, all=True))))
 
 
-def plain_rows(qs) -> list[dict]:
-    """`list(qs)` of a values() queryset, without Django's per-value converters where the driver already returns
-    every value in its Python type (PostgreSQL: ints, dates; the local day is cast in SQL). At county scale the scan
-    is ~78,000 rows of 9 values: the converters (int() of the counts and sums, TruncDate's) took longer than the
-    query. Other backends (SQLite returns dates as text) go through the queryset as usual. Same rows either way
-    (`test_plain_rows_equal_the_querysets_N6_4`)."""
+def plain_rows(qs) -> list[tuple]:
+    """`list(qs)` of a values_list() queryset, without Django's per-value converters where the driver already
+    returns every value in its Python type (PostgreSQL: ints, dates; the local day is cast in SQL). At county scale
+    the scan is ~78,000 rows of 9 values: the converters (int() of the counts and sums, TruncDate's) took longer
+    than the query. Other backends (SQLite returns dates as text) go through the queryset as usual. Same rows
+    either way (`test_plain_rows_equal_the_querysets_N6_4`)."""
     if connection.vendor != "postgresql":
         return list(qs)
     sql, params = qs.query.get_compiler(qs.db).as_sql()
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def _towns(villages: list[Area]) -> dict[int, Area]:
@@ -137,16 +152,29 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     site_ids = sites_qs.values("pk")  # a subquery: no list of thousands of parameters
     village_set = set(village_ids)
     scan = activity_scan(campaign, village_ids, site_ids, as_of)
-    site_rows = [row for row in scan if row["site_id"] in village_of_site]
-    period = [row for row in site_rows if start <= row["date"] <= end]
-    activity = defaultdict(lambda: {"events": 0, "installs": 0})
-    for row in period:
-        a = activity[row["site_id"]]
-        a["events"] += row["n"] if row["channel"] in CONCENTRATED else 0
-        a["installs"] += row["installs"]
+    # One pass over the scan (~20,000 groups per batch of 100 villages): the rows of the batch's campaign sites
+    # (obligations, the install ledger), their activity in the period (facts), the villages' propaganda.
+    site_rows = []
+    activity = defaultdict(lambda: {"events": 0, "installs": 0})  # per site, in the period
     ledger = defaultdict(int)  # installs on or before as_of, per site (issue 10's ledger figure)
-    for row in site_rows:
-        ledger[row["site_id"]] += row["installs"]
+    propaganda_sums = {}  # (village id, channel) → [count, people, installs] in the period
+    for row in scan:
+        in_period = start <= row.date <= end
+        if row.site_id in village_of_site:
+            site_rows.append(row)
+            ledger[row.site_id] += row.installs
+            if in_period:
+                a = activity[row.site_id]
+                if row.channel in CONCENTRATED_CODES:
+                    a["events"] += row.n
+                a["installs"] += row.installs
+        if in_period and row.village_id in village_set:
+            p = propaganda_sums.get((row.village_id, row.channel))
+            if p is None:
+                p = propaganda_sums[row.village_id, row.channel] = [0, 0, 0]
+            p[0] += row.n
+            p[1] += row.people or 0
+            p[2] += row.installs or 0
     sanwu = sanwu_for_sites(campaign, sites, site_ids=site_ids)
     per_site = defaultdict(lambda: [0, 0, 0])
     own = defaultdict(lambda: [0, 0])  # village code → [expected, done]
@@ -199,15 +227,6 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
                  "points": str(row["item__max_points"] - (row["earned"] or 0)), "reason": row["note"] or row["item__rule_text"]}
             )  # fmt: skip
     channels = dict(Activity.Channel.choices)
-    propaganda_sums = {}  # (village id, channel) → [count, people, installs] in the period
-    for row in scan:
-        if row["village_id"] in village_set and start <= row["date"] <= end:
-            p = propaganda_sums.get((row["village_id"], row["channel"]))
-            if p is None:
-                p = propaganda_sums[row["village_id"], row["channel"]] = [0, 0, 0]
-            p[0] += row["n"]
-            p[1] += row["people"] or 0
-            p[2] += row["installs"] or 0
     propaganda = defaultdict(list)  # per village, channels in code order
     for (village_id, channel), (n, people, app_installs) in sorted(propaganda_sums.items(), key=lambda kv: kv[0][1]):
         propaganda[village_id].append(

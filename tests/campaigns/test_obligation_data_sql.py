@@ -143,6 +143,6 @@ def test_entries_from_the_assessment_scan_give_the_same_result_N3_3(hand_made, w
 
     sites = Site.objects.all()
     villages = [world.village_a.pk, world.village_b.pk, world.village_c.pk]
-    rows = [r for r in activity_scan(hand_made, villages, sites.values("pk"), as_of) if r["site_id"]]
+    rows = [r for r in activity_scan(hand_made, villages, sites.values("pk"), as_of) if r.site_id]
     given = obligation_status(hand_made, sites, as_of, activity_entries=entries_from_channel_days(rows))
     assert given == obligation_status(hand_made, sites, as_of) == row_by_row(hand_made, sites, as_of)
