@@ -10,11 +10,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from sites.models import Area
+from wuzha.lib.batchwork import collector_paused
 
 from ..models import AssessmentRun, AssessmentVillageResult
 from .compute import VillageResult, rank_villages, site_result, town_rollup, village_result
-from .rules import merged
 from .figures import VillageFigures, figures_for_villages
+from .rules import merged
 
 BATCH_SIZE = 100  # villages per task at most: whole towns packed together (a county of 400 → 4 tasks)
 
@@ -87,14 +88,15 @@ def compute_villages(run: AssessmentRun, villages) -> int:
     Returns how many village rows were written."""
     villages = list(villages)
     rules = merged(run.rules)
-    figures = figures_for_villages(run.campaign, villages, run.as_of, rules)
-    rows = []
-    for village in villages:
-        f = figures[village.code]
-        sites = [site_result(s, rules) for s in f.sites]
-        result = village_result(f.village, sites, rules)
-        rows.append((village.pk, result.score, _result_data(f, result, sites)))
-    _upsert(run.pk, rows)
+    with collector_paused():  # ~a million short-lived objects per batch of 100 villages
+        figures = figures_for_villages(run.campaign, villages, run.as_of, rules)
+        rows = []
+        for village in villages:
+            f = figures[village.code]
+            sites = [site_result(s, rules) for s in f.sites]
+            result = village_result(f.village, sites, rules)
+            rows.append((village.pk, result.score, _result_data(f, result, sites)))
+        _upsert(run.pk, rows)
     return len(rows)
 
 
@@ -149,7 +151,8 @@ def merge(run: AssessmentRun) -> dict:
 def merge_rows(run: AssessmentRun) -> tuple[dict, list[AssessmentVillageResult]]:
     """`merge`, and the village rows it loaded in report order (rank, unranked last, then code): the workbook is
     written from them rather than from a second read of every village's JSON."""
-    rows = list(run.village_results.select_related("village").order_by("village__code"))
+    with collector_paused():  # 400 rows of JSON: a few hundred thousand objects
+        rows = list(run.village_results.select_related("village").order_by("village__code"))
     villages = rank_villages([_village_from(r.data) for r in rows])
     rank_of = {v.code: v.rank for v in villages}
     changed = []
