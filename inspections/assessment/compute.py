@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from .rules import COMPONENT_LABELS, merged
 
@@ -12,7 +13,15 @@ ZERO = Decimal("0")
 
 
 def q(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=256, typed=True)
+def number(value) -> Decimal:
+    """A rule's number (a weight, a threshold) as a Decimal: the same few, asked for every site."""
+    return Decimal(str(value))
 
 
 def rate(done: int, expected: int) -> Decimal | None:
@@ -102,7 +111,7 @@ def components(site: SiteInput, rules: dict) -> dict:
         inspection = q(scores[-1])
     install = None
     if site.app_install_rate is not None:
-        target = Decimal(str(r["app_install_target"]))
+        target = number(r["app_install_target"])
         install = q(min(HUNDRED, Decimal(str(site.app_install_rate)) * HUNDRED / target)) if target else HUNDRED
     return {
         "inspection": inspection,
@@ -115,7 +124,7 @@ def components(site: SiteInput, rules: dict) -> dict:
 
 def weighted(parts: dict, weights: dict) -> Decimal | None:
     """Σ part × weight ÷ Σ weight over the parts that are known and weighted; None when none is."""
-    known = [(v, Decimal(str(weights.get(k, 0)))) for k, v in parts.items() if v is not None and weights.get(k)]
+    known = [(v, number(weights[k])) for k, v in parts.items() if v is not None and weights.get(k)]
     total = sum((w for _, w in known), ZERO)
     if not total:
         return None
@@ -138,7 +147,7 @@ def site_result(site: SiteInput, rules: dict) -> SiteResult:
     proposed = True
     if t.get("all_gates", True) and not gates_ok:
         proposed = False
-    if score < Decimal(str(t["min_score"])):
+    if score < number(t["min_score"]):
         proposed = False
         reasons.append(f"得分 {score} 低于命名分数线 {t['min_score']}")
     if t.get("no_open_rectification", True) and site.open_rectifications:
