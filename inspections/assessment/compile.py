@@ -77,7 +77,7 @@ def _result_data(figures: VillageFigures, village: VillageResult, sites: list) -
         "deductions": figures.deductions,
         "propaganda": figures.propaganda,
         "key_persons": figures.key_persons,
-        "inspections": figures.inspections,
+        "published_inspections": figures.published_inspections,
         "rectifications": figures.rectifications,
     }
 

@@ -40,7 +40,7 @@ class VillageFigures:
     deductions: list[dict] = field(default_factory=list)
     propaganda: list[dict] = field(default_factory=list)
     key_persons: dict = field(default_factory=dict)
-    inspections: list[dict] = field(default_factory=list)
+    published_inspections: int = 0  # in the period up to as_of (the list itself: `inspection_list`)
     rectifications: dict = field(default_factory=dict)
 
 
@@ -108,14 +108,42 @@ def plain_rows(qs) -> list[tuple]:
     """`list(qs)` of a values_list() queryset, without Django's per-value converters where the driver already
     returns every value in its Python type (PostgreSQL: ints, dates, decimals; the local day is cast in SQL). At
     county scale the scan is ~78,000 rows of 9 values and the published inspections 20,000 rows: the converters
-    (int() of the counts and sums, TruncDate's) took longer than the query. Other backends (SQLite returns dates as text) go through the queryset as usual. Same rows
-    either way (`test_plain_rows_equal_the_querysets_N6_4`)."""
+    (int() of the counts and sums, TruncDate's) took longer than the query. Other backends (SQLite returns dates
+    as text) go through the queryset as usual. Same rows either way (`test_plain_rows_equal_the_querysets_N6_4`)."""
     if connection.vendor != "postgresql":
         return list(qs)
     sql, params = qs.query.get_compiler(qs.db).as_sql()
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def published_inspections(campaign: Campaign, site_ids, as_of: datetime.date):
+    """The campaign's published inspections of these sites up to as_of (the local day it was published): the ones
+    the scores count and the report lists."""
+    return Inspection.objects.filter(
+        site__in=site_ids, plan__campaign=campaign, status=Inspection.Status.PUBLISHED, published_at__date__lte=as_of
+    )  # fmt: skip
+
+
+def inspection_list(campaign: Campaign, village_ids, as_of: datetime.date) -> dict[int, list[dict]]:
+    """Per village id, its sites' published inspections up to as_of, oldest first: the report's 检查结果 sheet.
+
+    Read when the report is written, not kept in the run's village rows: it is the input the scores were made
+    from (20,000 rows in a county), and the rows hold the results."""
+    plan_kinds = dict(InspectionPlan.Kind.choices)
+    site_ids = campaign_sites_of_villages(campaign, village_ids).values("pk")
+    listed = defaultdict(list)
+    for village_id, site, score, published_on, vetoed, plan_kind in plain_rows(
+        published_inspections(campaign, site_ids, as_of).values_list(
+            "site__village_id", "site__name", "score", TruncDate("published_at"), "vetoed", "plan__kind"
+        ).order_by("published_at", "pk")  # the local day, as the filter
+    ):  # fmt: skip
+        listed[village_id].append(
+            {"site": site, "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_on.isoformat(),
+             "score": str(score) if score is not None else "", "vetoed": vetoed}
+        )  # fmt: skip
+    return listed
 
 
 def _towns(villages: list[Area]) -> dict[int, Area]:
@@ -193,19 +221,11 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     standards = {}
     for st in Standard.objects.filter(campaign=campaign).order_by("site_kind", "-version"):
         standards.setdefault(st.site_kind, st)
-    published = Inspection.objects.filter(
-        site__in=site_ids, plan__campaign=campaign, status=Inspection.Status.PUBLISHED, published_at__date__lte=as_of
-    )  # fmt: skip
-    plan_kinds = dict(InspectionPlan.Kind.choices)
-    scores = defaultdict(list)
-    inspections_by_village = defaultdict(list)
-    for site_id, score, published_on, vetoed, plan_kind in plain_rows(published.values_list(
-        "site_id", "score", TruncDate("published_at"), "vetoed", "plan__kind"  # the local day, as the filter above
-    ).order_by("published_at", "pk")):  # fmt: skip
-        inspections_by_village[village_of_site[site_id]].append(
-            {"site": names[site_id], "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_on.isoformat(),
-             "score": str(score) if score is not None else "", "vetoed": vetoed}
-        )  # fmt: skip
+    published = published_inspections(campaign, site_ids, as_of)
+    scores = defaultdict(list)  # per site, oldest first
+    inspections_of_village = Counter()
+    for site_id, score in plain_rows(published.values_list("site_id", "score").order_by("published_at", "pk")):
+        inspections_of_village[village_of_site[site_id]] += 1
         if score is not None:
             scores[site_id].append(score)
     survey = {
@@ -282,7 +302,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
             deductions=deductions[village.pk],
             propaganda=propaganda[village.pk],
             key_persons=key_persons[village.pk],
-            inspections=inspections_by_village[village.pk],
+            published_inspections=inspections_of_village[village.pk],
             rectifications={labels.get(k, k): v for k, v in sorted(rect[village.pk].items())},
         )
     return out

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wuzha.lib.excel_export import escape_formula
 
+from .figures import inspection_list
 from .rules import COMPONENT_LABELS, notes
 
 KIND_LABELS = {"community": "无诈小区", "campus": "无诈校园", "enterprise": "无诈企业"}
@@ -69,18 +70,24 @@ def _pct(value):
     return "" if value in (None, "") else float(value)
 
 
+def _inspection_count(data: dict) -> int:
+    """Published inspections of a village row (rows written before the count kept the whole list)."""
+    return data["published_inspections"] if "published_inspections" in data else len(data.get("inspections", ()))
+
+
 def build_workbook(run, results) -> bytes:
     """`results`: the run's AssessmentVillageResult rows (with .village), in rank order."""
     wb = Workbook(write_only=True)
     caption = f"{run.campaign.name} 考核报告 · {run.scope.name} · 截至{run.as_of.year}年{run.as_of.month}月{run.as_of.day}日"
     summary_rows, site_rows, deduction_rows, prop_rows, kp_rows, insp_rows, rect_rows = [], [], [], [], [], [], []
+    inspections = inspection_list(run.campaign, [r.village_id for r in results], run.as_of)
     for r in results:
         d, v = r.data, r.data["village"]
         enrolled = sum(1 for s in d["sites"] if s.get("enrolment"))
         activities = sum(p["count"] for p in d["propaganda"])
         summary_rows.append([
             r.rank, v["town_name"], v["name"], v["score"], v["site_mean"], v["own_rate"], v["sites"], enrolled,
-            v["proposed_titles"], v["sanwu_broken"], len(d["inspections"]), activities, sum(d["key_persons"].values()),
+            v["proposed_titles"], v["sanwu_broken"], _inspection_count(d), activities, sum(d["key_persons"].values()),
         ])  # fmt: skip
         for s in d["sites"]:
             c = s["components"]
@@ -93,7 +100,7 @@ def build_workbook(run, results) -> bytes:
         deduction_rows += [[v["name"], x["site"], x["section"], x["item"], x["points"], x["reason"]] for x in d["deductions"]]
         prop_rows += [[v["name"], p["channel"], p["count"], p["people"], p["installs"]] for p in d["propaganda"]]
         kp_rows += [[v["name"], k, n] for k, n in d["key_persons"].items()]
-        insp_rows += [[v["name"], i["site"], i["plan"], i["date"], i["score"], "是" if i["vetoed"] else "否"] for i in d["inspections"]]
+        insp_rows += [[v["name"], i["site"], i["plan"], i["date"], i["score"], "是" if i["vetoed"] else "否"] for i in inspections[r.village_id]]
         rect_rows += [[v["name"], k, n] for k, n in d["rectifications"].items()]
     towns = [[t["rank"], t["name"], t["score"], t["villages"], t["sites"], t["proposed_titles"]]
              for t in run.summary.get("towns", [])]  # fmt: skip

@@ -150,7 +150,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
     summary["households_visited"] = extra["households_visited_total"]
     summary["households"] = sum(extra["households"].values())
     summary["households_rate"] = rate(summary["households_visited"], summary["households"])
-    summary["published_inspections"] = sum(len(figs[v.code].inspections) for v in villages) if not node.site else (
+    summary["published_inspections"] = sum(figs[v.code].published_inspections for v in villages) if not node.site else (
         len(site_inputs[node.site.pk].inspection_scores) if site_inputs else 0)  # fmt: skip
     summary["installs"] = sum(p["installs"] for p in propaganda)
     score = None

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Campaign, Enrolment, SurveyResponse
-from inspections.assessment.figures import figures_for_villages, village_figures
+from inspections.assessment.figures import figures_for_villages, inspection_list, village_figures
 from inspections.models import Inspection, ItemScore, Rectification
 from sites.models import Area, KeyPerson
 from tests.campaigns.factories import ActivityFactory, EnrolmentFactory, EnterpriseVisitFactory, VillageDutyFactory
@@ -92,7 +92,7 @@ def test_figures_for_villages_equal_village_figures_per_village_N6_4(world):
     assert len(a.sites) == 5 and {s.kind for s in a.sites} == {"community", "campus", "enterprise"}
     assert a.village.town_code == world.town_x.code and a.village.own_expected == 3 and a.village.own_done == 1
     assert a.deductions and a.propaganda and a.key_persons and a.rectifications and a.enrolment
-    assert len(a.inspections) == 4  # site_a from the helper world, 3 here
+    assert a.published_inspections == 4  # site_a from the helper world, 3 here
     firm = next(s for s in a.sites if s.name.startswith("甲村企业"))
     assert firm.obligations_expected >= 4 and firm.obligations_done >= 1
     assert together[world.village_c.code].key_persons != together[world.village_a.code].key_persons
@@ -250,5 +250,6 @@ def test_inspection_list_gives_the_local_day_it_was_published_N6_4(world):
     morning = timezone.make_aware(dt.datetime(2022, 3, 20, 7, 0))
     inspection_in(world.village_a, site=site, plan=plan_in(world.village_a, campaign=campaign),
                   status=Inspection.Status.PUBLISHED, score=Decimal(90), published_at=morning)  # fmt: skip
-    listed = figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].inspections
+    listed = inspection_list(campaign, [world.village_a.pk], AS_OF)[world.village_a.pk]
     assert [i["date"] for i in listed if i["site"] == "清晨检查小区"] == ["2022-03-20"]
+    assert len(listed) == figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].published_inspections

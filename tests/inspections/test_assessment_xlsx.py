@@ -26,6 +26,10 @@ def test_workbook_reads_back_with_scores_ranks_and_print_setup_N6_4(world, count
     assert rows["甲村"][0] == 2 and rows["甲村"][3] == 45.0
     assert rows[world.village_b.name][0] == 1 and rows[world.village_b.name][3] == 70.0
     assert rows[world.village_b.name][9] == 1  # one site where 三无 does not hold
+    assert rows["甲村"][10] == 1 and rows[world.village_b.name][10] == 1  # 明察暗访次数
+    checks = list(wb["检查结果"].iter_rows(min_row=3, values_only=True))  # in report order: 乙村 (rank 1) first
+    assert checks == [(world.village_b.name, world.site_b.name, "暗访", "2022-03-20", 70, "否"),
+                      ("甲村", world.site_a.name, "暗访", "2022-03-20", 90, "否")]  # fmt: skip
     assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"  # A4
     assert ws._charts, "the village score chart"
