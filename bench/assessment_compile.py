@@ -12,6 +12,7 @@ own subprocess (for peak memory), and prints seconds, SQL queries, peak RSS and 
 Targets: queries bounded per village (not per site or row); compile within 2× the baseline; memory bounded.
 """
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -184,11 +185,12 @@ def run_compile():
     run.refresh_from_db()
     assert run.status == "done" and run.pdf_status == "ready", (run.status, run.pdf_status, run.error)
     PHASES["done"] = marks["done"] - t  # scores + xlsx: what the baseline is compared with
-    n = {"villages": 0, "sites": 0, "inspections": 0, "propaganda": 0, "key_persons": 0, "deductions": 0}
-    for d in run.village_results.values_list("data", flat=True):  # after the timing: the rows the workbook got
-        n["villages"] += 1
-        for key in ("sites", "inspections", "propaganda", "key_persons", "deductions"):
-            n[key] += len(d[key])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(run.xlsx.path, read_only=True)  # after the timing: the rows the workbook got, read back
+    sheets = {"villages": "汇总", "sites": "单位明细", "inspections": "检查结果", "propaganda": "宣传统计",
+              "key_persons": "重点人员统计", "deductions": "扣分明细"}  # fmt: skip
+    n = {key: sum(1 for _ in wb[sheet].iter_rows(min_row=3)) for key, sheet in sheets.items()}
     print("ROWS compile " + " ".join(f"{k}={v}" for k, v in n.items()), flush=True)
     return seconds, counter.n, run.villages_total
 
@@ -392,8 +394,9 @@ def main():
     results, phases, rows, best = {}, {}, {}, {}
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))  # best of N: the machine is shared, the load jumps
     pairs = []  # (baseline, compile done) of each round: both sides run in turn, so they see about the same load
-    for _ in range(repeat):
-        for mode in ("baseline", "compile"):
+    for round_no in range(repeat):
+        order = ("baseline", "compile") if round_no % 2 == 0 else ("compile", "baseline")  # neither side always first
+        for mode in order:
             out = subprocess.run([sys.executable, __file__, str(SCALE), f"--child={mode}"], capture_output=True, text=True,
                                  env={**os.environ})  # fmt: skip
             line = [x for x in out.stdout.splitlines() if x.startswith("RESULT")]
@@ -404,10 +407,10 @@ def main():
             found = [x for x in out.stdout.splitlines() if x.startswith("PHASES")]
             these = dict(kv.split("=") for kv in found[0].split()[1:]) if found else {}
             key = float(these.get("done", seconds))  # the compile's best run: the earliest done (scores + xlsx)
-            if mode == "baseline":
-                pairs.append(key)
+            if mode == order[0]:
+                pairs.append({mode: key})
             else:
-                pairs[-1] = (pairs[-1], key)
+                pairs[-1][mode] = key
             if mode not in results or key < best[mode]:
                 best[mode], phases[mode] = key, these
                 results[mode] = (float(seconds), int(queries), float(peak), int(villages))
@@ -444,7 +447,11 @@ def main():
         w = {k: float(v) for k, v in phases["workers"].items()}
         print(f"真实工作进程 {os.environ['BENCH_WORKERS']} worker processes: done {w['done']:.2f} s · 比基线 / baseline "
               f"{w['done'] / b[0]:.2f} · PDF after it {w['pdf_after_done']:.2f} s")
+    pairs = [(p["baseline"], p["compile"]) for p in pairs]
     print("各轮(基线, 完成)each round (baseline, done): " + ", ".join(f"({x:.2f} s, {y:.2f} s → {y / x:.2f}×)" for x, y in pairs))
+    ratios = sorted(y / x for x, y in pairs)  # the machine's speed wanders by ±30 % within minutes: the middle round
+    print(f"各轮比值中位数 median of the rounds' ratios: {statistics.median(ratios):.2f}  (范围 range {ratios[0]:.2f}–{ratios[-1]:.2f}, "
+          f"{len(ratios)} 轮 rounds; 目标 target ≤ 2)")
 
 
 if __name__ == "__main__":
