@@ -65,6 +65,23 @@ def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rul
     return figures_for_villages(campaign, [village], as_of, rules)[village.code]
 
 
+class SiteRow(NamedTuple):
+    """What the figures read of a site, in place of a model instance: 6,000 of those per county cost more than the
+    query. The helpers it is passed to (三无, facts, installs) read only these attributes."""
+
+    id: int
+    village_id: int
+    name: str
+    kind: str
+    residents: int | None
+    students: int | None
+    employees: int | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 class ScanRow(NamedTuple):
     """One group of the activity scan: a village, site (or None), day and channel, with its figures."""
 
@@ -169,9 +186,8 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     towns = _towns(villages)
     village_ids = [v.pk for v in villages]
     sites_qs = campaign_sites_of_villages(campaign, village_ids)
-    # per village, the order of `campaign_sites(...).order_by("name", "pk")`; the timestamps are never read here,
-    # and loading them (psycopg's tz loader under Django is Python) took longer than the query
-    sites = list(sites_qs.order_by("name", "pk").defer("created_at", "updated_at"))
+    # per village, the order of `campaign_sites(...).order_by("name", "pk")`
+    sites = list(map(SiteRow._make, sites_qs.order_by("name", "pk").values_list(*SiteRow._fields)))
     village_of_site = {s.pk: s.village_id for s in sites}
     names = {s.pk: s.name for s in sites}
     sites_by_village = defaultdict(list)
