@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, connections
@@ -143,7 +144,15 @@ def published_inspections(campaign: Campaign, site_ids, as_of: datetime.date):
     )  # fmt: skip
 
 
-def inspection_list(campaign: Campaign, village_ids, as_of: datetime.date) -> dict[int, list[dict]]:
+class ListedInspection(NamedTuple):
+    site: str
+    plan: str  # 明查 / 暗访
+    date: datetime.date  # the local day it was published
+    score: Decimal | None
+    vetoed: bool
+
+
+def inspection_list(campaign: Campaign, village_ids, as_of: datetime.date) -> dict[int, list[ListedInspection]]:
     """Per village id, its sites' published inspections up to as_of, oldest first: the report's 检查结果 sheet.
 
     Read when the report is written, not kept in the run's village rows: it is the input the scores were made
@@ -151,15 +160,12 @@ def inspection_list(campaign: Campaign, village_ids, as_of: datetime.date) -> di
     plan_kinds = dict(InspectionPlan.Kind.choices)
     site_ids = campaign_sites_of_villages(campaign, village_ids).values("pk")
     listed = defaultdict(list)
-    for village_id, site, score, published_on, vetoed, plan_kind in plain_rows(
+    for village_id, site, plan_kind, published_on, score, vetoed in plain_rows(
         published_inspections(campaign, site_ids, as_of).values_list(
-            "site__village_id", "site__name", "score", TruncDate("published_at"), "vetoed", "plan__kind"
+            "site__village_id", "site__name", "plan__kind", TruncDate("published_at"), "score", "vetoed"
         ).order_by("published_at", "pk")  # the local day, as the filter
     ):  # fmt: skip
-        listed[village_id].append(
-            {"site": site, "plan": plan_kinds.get(plan_kind, plan_kind), "date": published_on.isoformat(),
-             "score": str(score) if score is not None else "", "vetoed": vetoed}
-        )  # fmt: skip
+        listed[village_id].append(ListedInspection(site, plan_kinds.get(plan_kind, plan_kind), published_on, score, vetoed))
     return listed
 
 

@@ -100,7 +100,8 @@ def build_workbook(run, results) -> bytes:
         deduction_rows += [[v["name"], x["site"], x["section"], x["item"], x["points"], x["reason"]] for x in d["deductions"]]
         prop_rows += [[v["name"], p["channel"], p["count"], p["people"], p["installs"]] for p in d["propaganda"]]
         kp_rows += [[v["name"], k, n] for k, n in d["key_persons"].items()]
-        insp_rows += [[v["name"], i["site"], i["plan"], i["date"], i["score"], "是" if i["vetoed"] else "否"] for i in inspections[r.village_id]]
+        insp_rows += [[v["name"], i.site, i.plan, i.date.isoformat(), i.score, "是" if i.vetoed else "否"]
+                      for i in inspections[r.village_id]]  # fmt: skip
         rect_rows += [[v["name"], k, n] for k, n in d["rectifications"].items()]
     towns = [[t["rank"], t["name"], t["score"], t["villages"], t["sites"], t["proposed_titles"]]
              for t in run.summary.get("towns", [])]  # fmt: skip

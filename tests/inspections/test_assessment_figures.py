@@ -251,5 +251,5 @@ def test_inspection_list_gives_the_local_day_it_was_published_N6_4(world):
     inspection_in(world.village_a, site=site, plan=plan_in(world.village_a, campaign=campaign),
                   status=Inspection.Status.PUBLISHED, score=Decimal(90), published_at=morning)  # fmt: skip
     listed = inspection_list(campaign, [world.village_a.pk], AS_OF)[world.village_a.pk]
-    assert [i["date"] for i in listed if i["site"] == "清晨检查小区"] == ["2022-03-20"]
+    assert [i.date for i in listed if i.site == "清晨检查小区"] == [dt.date(2022, 3, 20)]
     assert len(listed) == figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].published_inspections
