@@ -58,6 +58,30 @@ def test_pdf_task_is_idempotent_N6_4(world, county_staff, media, django_capture_
     assert run.pdf.name == name and run.pdf_attempts == 1 and len(list(media.rglob("*.pdf"))) == 1
 
 
+def test_pdf_duplicate_deliveries_claim_the_attempt_once_one_writer_N6_4(world, county_staff, media, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):  # fmt: skip
+    """Two deliveries of one PDF message both find it pending: the one that claims the attempt first writes, the
+    other, whose claim finds the attempt taken, writes nothing."""
+    from django.db.models import F
+    from django.db.models.query import QuerySet
+
+    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    AssessmentRun.objects.filter(pk=run.pk).update(pdf="", pdf_status="pending", pdf_attempts=0)
+    writes, real_first = [], QuerySet.first
+    monkeypatch.setattr(files, "write_pdf", lambda run, *args, **kwargs: writes.append(run.pk))
+
+    def the_other_delivery_claims_meanwhile(queryset):
+        found = real_first(queryset)
+        if isinstance(found, AssessmentRun):  # read as pending with 0 attempts; then the other delivery claims
+            AssessmentRun.objects.filter(pk=found.pk).update(pdf_attempts=F("pdf_attempts") + 1)
+        return found
+
+    monkeypatch.setattr(QuerySet, "first", the_other_delivery_claims_meanwhile)
+    assessment_pdf.apply(args=[run.pk])
+    run.refresh_from_db()
+    assert writes == [] and run.pdf_attempts == 1 and run.pdf_status == "pending"
+
+
 def test_pdf_killed_worker_serves_no_half_file_and_redelivery_completes_N6_4(client, world, county_staff, media,
                                                                              monkeypatch, django_capture_on_commit_callbacks):  # fmt: skip
     from django.db.models.fields.files import FieldFile
