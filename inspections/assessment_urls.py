@@ -7,6 +7,7 @@ urlpatterns = [
     path("assessments/", a.AssessmentListView.as_view(), name="assessment_list"),
     path("assessments/<int:pk>/", a.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("assessments/<int:pk>/progress/", a.AssessmentProgressView.as_view(), name="assessment_progress"),
+    path("assessments/<int:pk>/villages/<int:village>/", a.RunVillageView.as_view(), name="assessment_run_village"),
     path("assessments/<int:pk>/files/<str:kind>/", a.AssessmentFileView.as_view(), name="assessment_file"),
     path("assessments/<int:pk>/ledgers/", a.AssessmentLedgersView.as_view(), name="assessment_ledgers"),
     path("assessments/<int:pk>/print/", a.AssessmentPrintView.as_view(), name="assessment_print"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models.fields.json import KeyTransform
 from django.views.generic import DetailView, ListView, View
 
 from campaigns.models import Campaign
@@ -67,15 +68,19 @@ class AssessmentDetailView(RunMixin, DetailView):
     context_object_name = "run"
 
     def get_context_data(self, **kwargs):
+        """The villages' ranking only: each village's sites (and the title forms) are on its own page, so a
+        county's run page stays small (400 rows, not 6,000 sites with every figure)."""
         run, user = self.object, self.request.user
-        results = list(run.village_results.select_related("village").order_by("rank", "village__code"))
-        titles = {t.site_id: t for t in run.titles.select_related("decided_by")}
+        results = list(
+            run.village_results.select_related("village").defer("data")
+            .annotate(summary=KeyTransform("village", "data")).order_by("rank", "village__code")
+        )  # fmt: skip
         others = self.get_queryset().filter(campaign=run.campaign, status=AssessmentRun.Status.DONE).exclude(pk=run.pk)[:10]
         return super().get_context_data(
-            results=results, titles=titles, appeals=run.appeals.select_related("village", "filed_by", "resolved_by"),
-            stale=services.is_stale(run), pdf_stale=services.pdf_is_stale(run), labels=COMPONENT_LABELS, others=others,
-            may_run=_may(user, "inspections.run_assessment", run.scope),
-            may_confirm=_may(user, "inspections.confirm_title", run.scope), **kwargs,
+            results=results, named=run.titles.filter(granted=True).count(),
+            appeals=run.appeals.select_related("village", "filed_by", "resolved_by"),
+            stale=services.is_stale(run), pdf_stale=services.pdf_is_stale(run), others=others,
+            may_run=_may(user, "inspections.run_assessment", run.scope), **kwargs,
         )  # fmt: skip
 
     def post(self, request, pk):
@@ -94,14 +99,44 @@ class AssessmentDetailView(RunMixin, DetailView):
             elif action == "freeze":
                 services.assessment_freeze(actor=request.user, run=run)
                 messages.success(request, "考核结果已定稿。")
-            elif action in ("title", "decline"):
-                site = get_object_or_404(Site.objects.visible_to(request.user), pk=request.POST.get("site"))
-                services.title_confirm(actor=request.user, run=run, site=site, granted=action == "title",
-                                       note=request.POST.get("note", "")[:200])  # fmt: skip
-                messages.success(request, f"已记录对“{site.name}”的命名决定。")
         except (ValidationError, PermissionDenied) as exc:
             _error(request, exc)
         return redirect(run)
+
+
+class RunVillageView(RunMixin, DetailView):
+    """One village of a run for staff: its sites' scores, components and reasons, and 命名 (confirm or decline)."""
+
+    template_name = "inspections/assessment_run_village.html"
+    context_object_name = "run"
+
+    def get_object(self, queryset=None):
+        return self.get_run()
+
+    def get_context_data(self, **kwargs):
+        run = self.object
+        result = get_object_or_404(run.village_results.select_related("village"), village_id=self.kwargs["village"])
+        titles = {t.site_id: t for t in run.titles.filter(site__village_id=result.village_id).select_related("decided_by")}
+        sites = [
+            dict(s, title=titles.get(s["site_id"]), parts=[(label, s["components"].get(key)) for key, label in COMPONENT_LABELS.items()])
+            for s in result.data["sites"]
+        ]  # fmt: skip
+        return super().get_context_data(
+            result=result, sites=sites,
+            may_confirm=_may(self.request.user, "inspections.confirm_title", run.scope), **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, pk, village):
+        run = self.get_run()
+        site = get_object_or_404(Site.objects.visible_to(request.user), pk=request.POST.get("site"), village_id=village)
+        try:
+            services.title_confirm(actor=request.user, run=run, site=site, granted=request.POST.get("action") == "title",
+                                   note=request.POST.get("note", "")[:200])  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, f"已记录对“{site.name}”的命名决定。")
+        return redirect("inspections:assessment_run_village", pk=run.pk, village=village)
 
 
 class AssessmentProgressView(RunMixin, DetailView):

@@ -33,7 +33,10 @@ def test_start_from_page_runs_in_process_and_shows_result_N6_4(client, world, to
     run = AssessmentRun.objects.get()
     assert response.status_code == 302 and response.url == run.get_absolute_url()
     body = client.get(run.get_absolute_url()).content.decode()
-    assert "已完成" in body and "45.00" in body and "甲村幸福小区" in body and "下载 Excel 报告" in body
+    assert "已完成" in body and "45.00" in body and "下载 Excel 报告" in body
+    village_page = reverse("inspections:assessment_run_village", args=[run.pk, world.village_a.pk])
+    assert village_page in body and "甲村幸福小区" not in body  # the villages here, their sites on their own pages
+    assert "甲村幸福小区" in client.get(village_page).content.decode()
     progress = client.get(reverse("inspections:assessment_progress", args=[run.pk])).content.decode()
     assert '<progress class="wuzha-progress' in progress and 'value="100"' in progress and "hx-trigger" not in progress
     xlsx = client.get(reverse("inspections:assessment_file", args=[run.pk, "xlsx"]))
@@ -62,16 +65,38 @@ def test_stale_run_offers_resume_N6_4(client, world, town_staff):
     assert "恢复计算" in body and "没有进展" in body
 
 
+def village_page(run, village):
+    return reverse("inspections:assessment_run_village", args=[run.pk, village.pk])
+
+
 def test_titles_confirmed_by_staff_with_who_when_which_run_N6_4(client, done_run, world, county_staff):
     client.force_login(county_staff)
-    url = done_run.get_absolute_url()
+    url = village_page(done_run, world.village_a)
     client.post(url, {"action": "title", "site": world.site_a.pk})
     decision = TitleDecision.objects.get()
     assert (decision.run, decision.site, decision.decided_by, decision.granted) == (done_run, world.site_a, county_staff, True)
     # a site that does not qualify cannot be named
-    client.post(url, {"action": "title", "site": world.site_b.pk})
+    client.post(village_page(done_run, world.village_b), {"action": "title", "site": world.site_b.pk})
     assert TitleDecision.objects.count() == 1
     assert "已命名" in client.get(url).content.decode()
+    assert "已确认命名 1 个" in client.get(done_run.get_absolute_url()).content.decode()
+    # a site of another village is not decided through this village's page
+    assert client.post(url, {"action": "decline", "site": world.site_b.pk}).status_code == 404
+
+
+def test_run_page_ranks_villages_and_each_village_page_lists_its_sites_N6_4(client, done_run, world, county_staff,
+                                                                           town_staff, django_assert_max_num_queries):  # fmt: skip
+    """A county's run page is the villages' ranking (not every site with every figure); a village's page holds its
+    sites, their components and the title forms; both in a fixed number of queries, and only within scope."""
+    client.force_login(county_staff)
+    with django_assert_max_num_queries(20):
+        body = client.get(done_run.get_absolute_url()).content.decode()
+    assert body.count("inspections/assessments/%d/villages/" % done_run.pk) == done_run.village_results.count()
+    with django_assert_max_num_queries(20):
+        page = client.get(village_page(done_run, world.village_a)).content.decode()
+    assert "甲村幸福小区" in page and "明察暗访得分 90.00" in page and "确认命名" in page
+    client.force_login(town_staff)  # the county's run is not town staff's
+    assert client.get(village_page(done_run, world.village_a)).status_code == 404
 
 
 def test_appeal_within_window_resolve_then_freeze_N6_4(client, done_run, world, county_staff, cadre_a, cadre_b):
@@ -98,7 +123,7 @@ def test_appeal_within_window_resolve_then_freeze_N6_4(client, done_run, world, 
     client.post(done_run.get_absolute_url(), {"action": "freeze"})
     done_run.refresh_from_db()
     assert done_run.frozen_at is not None
-    client.post(done_run.get_absolute_url(), {"action": "title", "site": world.site_a.pk})
+    client.post(village_page(done_run, world.village_a), {"action": "title", "site": world.site_a.pk})
     assert not TitleDecision.objects.exists()  # frozen: nothing changes
 
 
