@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -130,7 +131,10 @@ def plain_rows(qs) -> list[tuple]:
     as text) go through the queryset as usual. Same rows either way (`test_plain_rows_equal_the_querysets_N6_4`)."""
     if connection.vendor != "postgresql":
         return list(qs)
-    sql, params = qs.query.get_compiler(qs.db).as_sql()
+    try:
+        sql, params = qs.query.get_compiler(qs.db).as_sql()
+    except EmptyResultSet:  # e.g. `__in=[]`: the queryset itself would give [] without asking the database
+        return []
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -253,3 +253,12 @@ def test_inspection_list_gives_the_local_day_it_was_published_N6_4(world):
     listed = inspection_list(campaign, [world.village_a.pk], AS_OF)[world.village_a.pk]
     assert [i.date for i in listed if i.site == "清晨检查小区"] == [dt.date(2022, 3, 20)]
     assert len(listed) == figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].published_inspections
+
+
+def test_plain_rows_and_the_inspection_list_of_nothing_are_empty_N6_4(world):
+    """An empty `__in` (a run without villages) gives no rows on every database, as the queryset would."""
+    from campaigns.models import Activity
+    from inspections.assessment.figures import plain_rows
+
+    assert plain_rows(Activity.objects.filter(village_id__in=[]).values_list("id")) == []
+    assert inspection_list(rich_campaign(world), [], AS_OF) == {}
