@@ -129,6 +129,8 @@ class RunVillageView(RunMixin, DetailView):
     def post(self, request, pk, village):
         run = self.get_run()
         site = get_object_or_404(Site.objects.visible_to(request.user), pk=request.POST.get("site"), village_id=village)
+        if request.POST.get("action") not in ("title", "decline"):
+            return redirect("inspections:assessment_run_village", pk=run.pk, village=village)
         try:
             services.title_confirm(actor=request.user, run=run, site=site, granted=request.POST.get("action") == "title",
                                    note=request.POST.get("note", "")[:200])  # fmt: skip

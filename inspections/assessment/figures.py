@@ -2,8 +2,9 @@
 
 Dashboards (issue 8) and the compile call `figures_for_villages()` (`village_figures()` is the one-village
 case); nothing else should re-derive these numbers. It costs a fixed number of queries per call (18),
-whatever the number of villages, sites, activities or inspections, and returns plain data: the pure inputs for `compute.py` plus the report's extras
-(deductions with reasons, propaganda by channel, key-person counts, inspection results, rectifications).
+whatever the number of villages, sites, activities or inspections, and returns plain data: the pure inputs for
+`compute.py` plus the report's extras (deductions with reasons, propaganda by channel, key-person counts, the
+number of published inspections, rectifications). The report's list of inspections is `inspection_list()`.
 """
 from __future__ import annotations
 

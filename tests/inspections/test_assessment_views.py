@@ -80,8 +80,10 @@ def test_titles_confirmed_by_staff_with_who_when_which_run_N6_4(client, done_run
     assert TitleDecision.objects.count() == 1
     assert "已命名" in client.get(url).content.decode()
     assert "已确认命名 1 个" in client.get(done_run.get_absolute_url()).content.decode()
-    # a site of another village is not decided through this village's page
+    # a site of another village is not decided through this village's page, nor without a decision
     assert client.post(url, {"action": "decline", "site": world.site_b.pk}).status_code == 404
+    client.post(url, {"site": world.site_a.pk})
+    assert TitleDecision.objects.get().granted
 
 
 def test_run_page_ranks_villages_and_each_village_page_lists_its_sites_N6_4(client, done_run, world, county_staff,
