@@ -110,9 +110,6 @@ class RunVillageView(RunMixin, DetailView):
     template_name = "inspections/assessment_run_village.html"
     context_object_name = "run"
 
-    def get_object(self, queryset=None):
-        return self.get_run()
-
     def get_context_data(self, **kwargs):
         run = self.object
         result = get_object_or_404(run.village_results.select_related("village"), village_id=self.kwargs["village"])
