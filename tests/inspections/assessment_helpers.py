@@ -38,3 +38,14 @@ def assessment_world(world, *, simple_rules=True):
     ActivityFactory(campaign=campaign, site=world.site_a, channel="lecture", people_reached=80, app_installs=12,
                     households_visited=None)  # fmt: skip
     return campaign
+
+
+def compiled_run(world, actor, capture):
+    """A county run of `assessment_world`, compiled in-process (its queued tasks run when the start commits)."""
+    from inspections.assessment import services
+
+    campaign = assessment_world(world)
+    with capture(execute=True):
+        run = services.assessment_start(actor=actor, campaign=campaign, scope=world.county, as_of=AS_OF)
+    run.refresh_from_db()
+    return run

@@ -7,7 +7,7 @@ from inspections.assessment import files, services
 from inspections.models import AssessmentRun
 from inspections.tasks import PDF_MAX_ATTEMPTS, assessment_pdf
 
-from .assessment_helpers import AS_OF, assessment_world
+from .assessment_helpers import compiled_run
 
 pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
 
@@ -16,14 +16,6 @@ pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
-
-
-def start(world, county_staff, capture):
-    campaign = assessment_world(world)
-    with capture(execute=True):
-        run = services.assessment_start(actor=county_staff, campaign=campaign, scope=world.county, as_of=AS_OF)
-    run.refresh_from_db()
-    return run
 
 
 def test_run_is_done_with_scores_and_excel_before_its_pdf_N6_4(client, world, county_staff, media, monkeypatch,
@@ -41,7 +33,7 @@ def test_run_is_done_with_scores_and_excel_before_its_pdf_N6_4(client, world, co
         return write_pdf(run, *args, **kwargs)
 
     monkeypatch.setattr(files, "write_pdf", when_the_pdf_starts)
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     assert seen["status"] == "done" and seen["pdf_status"] == "pending" and seen["xlsx"] and not seen["pdf"]
     assert seen["ranks"] == [1, 2, 3] and seen["xlsx_get"] == 200 and seen["pdf_get"] == 404
     assert "PDF 生成中…" in seen["page"] and "hx-get" in seen["page"]  # the page keeps polling for the PDF
@@ -51,7 +43,7 @@ def test_run_is_done_with_scores_and_excel_before_its_pdf_N6_4(client, world, co
 
 
 def test_pdf_task_is_idempotent_N6_4(world, county_staff, media, django_capture_on_commit_callbacks):
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     name = run.pdf.name
     assessment_pdf.apply(args=[run.pk])  # a duplicate delivery: the PDF is ready, nothing is written again
     run.refresh_from_db()
@@ -65,7 +57,7 @@ def test_pdf_duplicate_deliveries_claim_the_attempt_once_one_writer_N6_4(world, 
     from django.db.models import F
     from django.db.models.query import QuerySet
 
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     AssessmentRun.objects.filter(pk=run.pk).update(pdf="", pdf_status="pending", pdf_attempts=0)
     writes, real_first = [], QuerySet.first
     monkeypatch.setattr(files, "write_pdf", lambda run, *args, **kwargs: writes.append(run.pk))
@@ -96,7 +88,7 @@ def test_pdf_killed_worker_serves_no_half_file_and_redelivery_completes_N6_4(cli
 
     monkeypatch.setattr(FieldFile, "save", killed_writing_the_pdf)
     with pytest.raises(SystemExit):
-        start(world, county_staff, django_capture_on_commit_callbacks)
+        compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     run = AssessmentRun.objects.get()
     assert run.status == "done" and run.pdf_status == "pending" and not run.pdf and run.xlsx
     assert any(media.rglob("*.pdf"))  # in storage, but the run does not point at it
@@ -112,7 +104,7 @@ def test_pdf_killed_worker_serves_no_half_file_and_redelivery_completes_N6_4(cli
 
 def test_pdf_redeliveries_are_bounded_then_staff_may_retry_N6_4(client, world, county_staff, media,
                                                                 django_capture_on_commit_callbacks):  # fmt: skip
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     AssessmentRun.objects.filter(pk=run.pk).update(pdf="", pdf_status="pending", pdf_attempts=PDF_MAX_ATTEMPTS)
     assessment_pdf.apply(args=[run.pk])  # delivered again after the worker died PDF_MAX_ATTEMPTS times
     run.refresh_from_db()
@@ -135,7 +127,7 @@ def test_pdf_error_keeps_the_run_done_N6_4(client, world, county_staff, media, m
         raise ValueError("字体缺失")
 
     monkeypatch.setattr(pdf, "build_pdf", broken)
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     assert run.status == "done" and run.xlsx and run.pdf_status == "failed" and "字体缺失" in run.error
     client.force_login(county_staff)
     assert client.get(reverse("inspections:assessment_file", args=[run.pk, "xlsx"])).status_code == 200
@@ -149,7 +141,7 @@ def test_pdf_retry_needs_a_failed_or_stalled_pdf_N6_4(world, county_staff, media
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    run = start(world, county_staff, django_capture_on_commit_callbacks)
+    run = compiled_run(world, county_staff, django_capture_on_commit_callbacks)
     with pytest.raises(ValidationError):
         services.assessment_pdf_retry(actor=county_staff, run=run)  # ready: nothing to do
     AssessmentRun.objects.filter(pk=run.pk).update(pdf="", pdf_status="pending")

@@ -8,18 +8,14 @@ from django.utils import timezone
 from inspections.assessment import services
 from inspections.models import Appeal, AssessmentRun, TitleDecision
 
-from .assessment_helpers import AS_OF, assessment_world
+from .assessment_helpers import AS_OF, assessment_world, compiled_run
 
 pytestmark = pytest.mark.usefixtures("in_process_tasks")  # rows are uncommitted: no worker sees them
 
 
 @pytest.fixture
 def done_run(world, county_staff, django_capture_on_commit_callbacks):
-    campaign = assessment_world(world)
-    with django_capture_on_commit_callbacks(execute=True):
-        run = services.assessment_start(actor=county_staff, campaign=campaign, scope=world.county, as_of=AS_OF)
-    run.refresh_from_db()
-    return run
+    return compiled_run(world, county_staff, django_capture_on_commit_callbacks)
 
 
 def test_start_from_page_runs_in_process_and_shows_result_N6_4(client, world, town_staff, django_capture_on_commit_callbacks):
