@@ -3,6 +3,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from wuzha.lib.crypto import EncryptedBinaryField
+
 from ..scope import ScopedQuerySet
 
 
@@ -35,7 +37,8 @@ class ImportJob(models.Model):
                              related_name="import_jobs")  # fmt: skip
     ledger = models.CharField("台账", max_length=40)
     # The upload itself, in the database: a worker on any machine reads it without shared media; cleared once imported.
-    content = models.BinaryField("文件内容", default=b"", editable=False)
+    # Encrypted under the PII key (a key-person ledger holds full ID numbers and phones until confirmed or purged).
+    content = EncryptedBinaryField("文件内容", default=b"", editable=False)
     original_name = models.CharField("文件名", max_length=200)
     sha256 = models.CharField("文件指纹", max_length=64, db_index=True)
     size = models.PositiveIntegerField("大小(字节)", default=0)

@@ -5,8 +5,13 @@
 - `keyed_hash`: HMAC-SHA256 under settings.WUZHA_PII_HASH_KEY, for exact search and duplicate
   detection without decrypting rows. Values are normalised first (upper case, no spaces).
 - `EncryptedCharField`: a model field that stores the token and hands Python code the plaintext.
+- `EncryptedBinaryField`: the same for bytes (uploaded files kept until imported or purged).
+
+Both serialise as their ciphertext (`dumpdata`, fixtures): a dump holds tokens, never plaintext, and
+`loaddata` reads the tokens back (`to_python` decrypts a token).
 """
 import hashlib
+from base64 import b64encode
 import hmac
 from functools import lru_cache
 
@@ -77,3 +82,45 @@ class EncryptedCharField(models.TextField):
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
         return encrypt(value) if value else (value or "")
+
+    def value_to_string(self, obj):
+        """The serialised form is the token: `dumpdata` must not write ID numbers and phones in plain text."""
+        return encrypt(self.value_from_object(obj) or "")
+
+
+TOKEN_PREFIX_BYTES = TOKEN_PREFIX.encode()
+
+
+def encrypt_bytes(value: bytes) -> bytes:
+    return fernet().encrypt(bytes(value)) if value else b""
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    if not token:
+        return b""
+    try:
+        return fernet().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("文件内容无法解密:密钥不匹配(检查 WUZHA_PII_KEYS 是否包含旧密钥)。") from exc
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Stores bytes as a Fernet token; Python sees the plain bytes (an empty value stays empty)."""
+
+    description = "加密二进制内容"
+
+    def from_db_value(self, value, expression, connection):
+        return decrypt_bytes(value) if value else value
+
+    def to_python(self, value):
+        value = super().to_python(value)  # a serialised value is base64 text
+        if isinstance(value, (bytes, bytearray, memoryview)) and bytes(value[:6]) == TOKEN_PREFIX_BYTES:
+            return decrypt_bytes(value)
+        return value
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        return encrypt_bytes(value) if value else value
+
+    def value_to_string(self, obj):
+        return b64encode(encrypt_bytes(self.value_from_object(obj) or b"")).decode("ascii")
