@@ -22,20 +22,31 @@ def attempt(client, username, password, ip="10.0.0.1"):
     return client.post(reverse(LOGIN), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def test_fifth_failure_locks_username_even_with_right_password(client, db):
+def test_fifth_failure_locks_username_from_that_ip_even_with_right_password(client, db):
     UserFactory(username="zhang")
-    for i in range(4):
-        response = attempt(client, "zhang", "wrong-password", ip=f"10.0.1.{i}")
+    UserFactory(username="colleague")
+    for _ in range(4):
+        response = attempt(client, "zhang", "wrong-password", ip="10.0.1.9")
         assert response.status_code == 200 and "请输入一个正确的" in response.content.decode()
     # The 5th failure locks (django-axes counts it and answers 429 at once).
     assert attempt(client, "zhang", "wrong-password", ip="10.0.1.9").status_code == 429
-    # Locked by username: the right password from a fresh IP is refused too, with the Chinese page.
-    response = attempt(client, "zhang", PASSWORD, ip="10.0.2.1")
-    assert response.status_code == 429 and "锁定 30 分钟" in response.content.decode()
+    # Locked by username and IP together: the right password from that IP is refused, saying for how long.
+    response = attempt(client, "zhang", PASSWORD, ip="10.0.1.9")
+    body = response.content.decode()
+    assert response.status_code == 429 and "锁定 30 分钟" in body and "约 <strong>30 分钟</strong>后自动解除" in body
     assert "_auth_user_id" not in client.session
     lockout = AuthEvent.objects.filter(kind=AuthEvent.Kind.LOCKOUT, username="zhang").order_by("pk").first()
     assert lockout is not None and lockout.ip == "10.0.1.9" and lockout.created_at and not lockout.success
     assert AuthEvent.objects.filter(kind=AuthEvent.Kind.FAILURE, username="zhang", success=False).count() >= 5
+    # A colleague behind the same office address is not locked out.
+    assert attempt(client, "colleague", PASSWORD, ip="10.0.1.9").status_code == 302
+
+
+def test_failures_spread_over_addresses_do_not_lock_the_username(client, db):
+    UserFactory(username="zhou")
+    for i in range(5):
+        assert attempt(client, "zhou", "wrong-password", ip=f"10.0.3.{i}").status_code == 200
+    assert attempt(client, "zhou", PASSWORD, ip="10.0.3.9").status_code == 302
 
 
 def test_four_failures_then_right_password_logs_in_and_resets(client, db):
@@ -46,11 +57,23 @@ def test_four_failures_then_right_password_logs_in_and_resets(client, db):
     assert not AccessAttempt.objects.filter(username="li", failures_since_start__gte=1).exists()
 
 
-def test_fifth_failure_locks_ip_for_every_username(client, db):
+def test_five_failures_from_one_ip_lock_no_other_username(client, db):
     UserFactory(username="wang")
     for i in range(5):
         attempt(client, f"guess{i}", "wrong-password", ip="10.9.9.9")
-    assert attempt(client, "wang", PASSWORD, ip="10.9.9.9").status_code == 429
+    assert attempt(client, "wang", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+def test_ip_locks_every_username_at_its_own_higher_limit(client, db, settings):
+    UserFactory(username="wang")
+    assert settings.WUZHA_IP_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
+    for i in range(settings.WUZHA_IP_FAILURE_LIMIT - 1):
+        attempt(client, f"guess{i % 10}", "wrong-password", ip="10.9.9.9")
+    assert attempt(client, "wang", PASSWORD, ip="10.9.9.9").status_code == 302
+    client.logout()
+    attempt(client, "guess-last", "wrong-password", ip="10.9.9.9")
+    response = attempt(client, "wang", PASSWORD, ip="10.9.9.9")
+    assert response.status_code == 429 and "当前网络地址登录失败次数过多" in response.content.decode()
     # Another address is not locked: wang logs in from there.
     assert attempt(client, "wang", PASSWORD, ip="10.9.9.10").status_code == 302
 
@@ -61,7 +84,8 @@ def test_lock_lifts_after_30_minutes(client, db):
         attempt(client, "chen", "wrong-password")
     assert attempt(client, "chen", PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=29))
-    assert attempt(client, "chen", PASSWORD).status_code == 429
+    response = attempt(client, "chen", PASSWORD)
+    assert response.status_code == 429 and "约 <strong>1 分钟</strong>后自动解除" in response.content.decode()
     AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=2))
     assert attempt(client, "chen", PASSWORD).status_code == 302
 
@@ -79,7 +103,7 @@ def test_staff_unlocks_and_it_is_logged(client, db):
     staff_client.post(reverse("audit:security"), {"action": "unlock", "username": "zhao"})
     event = AuthEvent.objects.get(kind=AuthEvent.Kind.UNLOCK)
     assert event.username == "zhao" and event.actor == admin
-    assert attempt(client, "zhao", PASSWORD, ip="10.0.0.2").status_code == 302
+    assert attempt(client, "zhao", PASSWORD).status_code == 302
 
 
 def test_unlock_needs_the_right(client, town_staff):
