@@ -1,4 +1,4 @@
-"""The user's reminders: list, open (marks read, then goes to the form that settles it), clear."""
+"""The user's reminders: list, open (a POST that marks it read, then goes to the form that settles it), clear."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +31,13 @@ class _OwnReminderMixin(NoStoreMixin):
 
 
 class ReminderOpenView(_OwnReminderMixin, View):
+    """POST marks read and goes on; a GET (an old link, a prefetch) changes nothing and shows the list."""
+
     def get(self, request, pk):
+        self.get_reminder()
+        return redirect("sites:reminder_list")
+
+    def post(self, request, pk):
         reminder = reminder_read(actor=request.user, reminder=self.get_reminder())
         target = reminder.url
         if target and url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):

@@ -43,7 +43,7 @@ def test_cadre_home_on_phone_todo_and_bell_N3_5(browser_login, cadre_a, world, t
     items = page.get_by_test_id("reminder-list")
     assert "甲村电子厂" in items.inner_text() and "测试的第二条提醒" in items.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    page.get_by_role("link", name="甲村电子厂").click()  # opens the form that settles it, filled in for the site
+    page.get_by_test_id("reminder-open").filter(has_text="甲村电子厂").click()  # opens the form that settles it
     page.wait_for_url("**/campaigns/visits/new/**")
     assert page.locator("select[name=site] option:checked").inner_text().startswith("甲村电子厂")
     assert page.get_by_test_id("reminder-count").inner_text() == "1"

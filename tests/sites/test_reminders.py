@@ -127,14 +127,19 @@ def test_read_open_and_clear_are_the_owners_only(login, cadre_a, cadre_b, world)
     client = login(cadre_a)
     body = client.get(reverse("sites:reminder_list")).content.decode()
     assert "甲的提醒" in body and "乙村专属提醒" not in body
-    response = client.get(reverse("sites:reminder_open", args=[mine.pk]))
+    response = client.get(reverse("sites:reminder_open", args=[mine.pk]))  # a GET changes nothing
+    assert response.status_code == 302 and response.url == reverse("sites:reminder_list")
+    mine.refresh_from_db()
+    assert mine.read_at is None
+    response = client.post(reverse("sites:reminder_open", args=[mine.pk]))
     assert response.status_code == 302 and response.url == "/sites/keypersons/"
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert client.get(reverse("sites:reminder_open", args=[evil.pk])).url == reverse("sites:reminder_list")
+    assert client.post(reverse("sites:reminder_open", args=[evil.pk])).url == reverse("sites:reminder_list")
     for name in ("sites:reminder_open", "sites:reminder_clear"):
         assert client.get(reverse(name, args=[other.pk])).status_code == 404
-    assert client.post(reverse("sites:reminder_clear", args=[other.pk])).status_code == 404
+    for name in ("sites:reminder_open", "sites:reminder_clear"):
+        assert client.post(reverse(name, args=[other.pk])).status_code == 404
     other.refresh_from_db()
     assert other.cleared_at is None and other.read_at is None
     client.post(reverse("sites:reminder_clear_read"))  # clears the read one (mine and evil, both opened)
