@@ -13,6 +13,7 @@ from sites.services import require_perm
 from ..forms import StandardForm, StandardImportForm, StandardItemFormSet
 from ..models import Standard
 from ..services import standard_copy_as_new_version, standard_save, standard_set_items
+from ..services.standards import standard_frozen_for
 from ..xlsx import export_standard, parse_items
 from .common import NoStoreMixin
 
@@ -50,7 +51,8 @@ class StandardDetailView(StandardMixin, DetailView):
     def get_context_data(self, **kwargs):
         may_edit = Standard.objects.editable_by(self.request.user).filter(pk=self.object.pk).exists()
         return super().get_context_data(items=self.object.items.all(), may_edit=may_edit,
-                                        frozen=self.object.is_frozen, **kwargs)  # fmt: skip
+                                        frozen=standard_frozen_for(self.request.user, self.object),
+                                        **kwargs)  # fmt: skip
 
 
 class StandardEditView(StandardMixin, TemplateView):

@@ -122,3 +122,46 @@ def test_superuser_sees_sealed_plans_and_unpublished_inspections_N6_4(setup):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
     assert InspectionPlan.objects.visible_to(admin).filter(pk=setup.plan.pk).exists()
     assert Inspection.objects.visible_to(admin).filter(pk=setup.inspection.pk).exists()
+
+
+STANDARD_ROUTES = [(name, kinds) for name, pattern, kinds in ROUTES if name.startswith("inspections:standard")]
+
+
+@pytest.mark.parametrize("persona", ["cadre_a", "inspector", "school_liaison"])
+def test_standards_pages_do_not_freeze_on_a_sealed_result_for_outsiders_N6_4(client, setup, request, persona):
+    """A result submitted in a sealed plan freezes the standard; only the plan's insiders are told so."""
+    from .test_services import score_all
+
+    score_all(setup)
+    services.inspection_submit(actor=setup.crew_inspector, inspection=setup.inspection)
+    assert setup.standard.is_frozen  # the freeze holds: nobody edits a version a result was scored on
+    client.force_login(request.getfixturevalue(persona))
+    checked = 0
+    for name, kinds in STANDARD_ROUTES:
+        url = url_for(name, kinds, pk=setup.standard.pk)
+        response = client.get(url)
+        body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+        assert "冻结" not in body and "已有提交" not in body, f"{url} tells {persona} of a sealed result"
+        checked += response.status_code == 200
+    assert checked >= (2 if persona != "school_liaison" else 0)  # list and detail, for those who read standards
+
+
+def test_insiders_see_the_freeze_and_outsider_editors_are_refused_without_the_reason_N6_4(client, setup, town_staff):
+    from inspections.services.standards import FROZEN_MESSAGE, LOCKED_MESSAGE, standard_frozen_for
+    from tests.factories import UserFactory
+
+    from .test_services import score_all
+
+    score_all(setup)
+    services.inspection_submit(actor=setup.crew_inspector, inspection=setup.inspection)
+    for insider in (town_staff, setup.crew_inspector):
+        client.force_login(insider)
+        assert "已有提交结果,已冻结" in client.get(setup.standard.get_absolute_url()).content.decode()
+    assert standard_frozen_for(town_staff, setup.standard)
+    # An editor outside the seal (a superuser sees everything; take a staff user without the sealed right).
+    outsider = UserFactory(username="outsider_editor")
+    assert not standard_frozen_for(outsider, setup.standard)
+    with pytest.raises(Exception) as refused:
+        services.standard_set_items(actor=town_staff, standard=setup.standard, items=[])
+    assert FROZEN_MESSAGE in str(refused.value)
+    assert LOCKED_MESSAGE != FROZEN_MESSAGE and "提交" not in LOCKED_MESSAGE
