@@ -62,10 +62,16 @@ def _reach(rng, channel) -> dict:
 def _campaign() -> tuple[Campaign, bool]:
     town = Area.objects.get(code="350521106000")
     return Campaign.objects.get_or_create(
-        scope=town, name=NAME,
-        defaults={"document_no": DOC_NO, "starts_on": START, "ends_on": END, "assessment_on": END,
+        scope=town, document_no=DOC_NO,
+        defaults={"name": NAME, "starts_on": START, "ends_on": END, "assessment_on": END,
                   "site_kinds": [k for k in Site.Kind.values], "status": Campaign.Status.RUNNING, "is_demo": True},
     )  # fmt: skip
+
+
+def campaign() -> Campaign:
+    """THE demo campaign of 东桥镇 under 惠东桥政〔2021〕44号: every demo module (inspections, installs, bulletins)
+    takes it from here, so there is one campaign per 文号."""
+    return _campaign()[0]
 
 
 def _enrol(rng, campaign, sites) -> list[Enrolment]:
@@ -166,13 +172,18 @@ def _villages(rng, campaign, villages, hosts) -> None:
 
 
 def _survey(rng, enrolments) -> None:
+    """Answers given during the campaign (the assessment counts those on or before its date)."""
     comments = ["宣传很到位", "希望多到小区来讲", "", "", "APP已经装了,很实用", ""]
-    SurveyResponse.objects.bulk_create(
+    created = SurveyResponse.objects.bulk_create(
         SurveyResponse(enrolment=rng.choice(enrolments), satisfaction=rng.choices([5, 4, 3, 2, 1], [45, 35, 12, 5, 3])[0],
                        knows_app=rng.random() < 0.8, knows_hotline=rng.random() < 0.6, comment=rng.choice(comments),
                        is_demo=True)
         for _ in range(90)
     )  # fmt: skip
+    days = (END - START).days
+    for answer in created:
+        answer.answered_at = _moment(START + timedelta(days=rng.randrange(20, days + 1)), rng)
+    SurveyResponse.objects.bulk_update(created, ["answered_at"])
 
 
 @transaction.atomic

@@ -9,8 +9,9 @@ from django.utils import timezone
 from sites.models import Area, Site, TipOff
 from sites.services_tipoffs import tipoff_assign, tipoff_close, tipoff_note, tipoff_submit
 
+from . import demo
 from .bulletin_services import bulletin_publish, receipt_acknowledge
-from .models import Bulletin, BulletinReceipt, Campaign, OfficialInstallFigure
+from .models import Bulletin, BulletinReceipt, OfficialInstallFigure
 
 BULLETINS = [
     ("新员工入职季警惕“刷单返利”", Bulletin.FraudType.BILLING, ["enterprise"], 20,
@@ -80,6 +81,6 @@ def seed() -> None:
     rng = random.Random(2022)
     _bulletins(staff, rng)
     _tips(staff)
-    campaign = Campaign.objects.filter(scope__code="350521106000", is_demo=True).first()
+    campaign = demo.campaign()
     if campaign:
         _installs(campaign)

@@ -1,7 +1,10 @@
-"""Demo standards (one per site kind, out of 100, drawn from the notice's measures N3–N6), plans and results.
+"""Demo standards (one per site kind, out of 100, drawn from the notice's measures N3–N6), plans and results,
+and the assessment showcase: the sites that a compile as of 2022年3月31日 proposes for a title, and those it
+refuses, each for one reason a user can read (SHOWCASE).
 
-Idempotent: every record is found by a natural key before it is made. Uses the Dongqiao campaign
-(created here with get_or_create if the campaigns app has not made it yet).
+Idempotent: every record is found by a natural key before it is made. The campaign is THE Dongqiao campaign of
+`campaigns.demo` (one campaign per 文号); this module owns the plans, inspections and rectifications, and the
+official install figures and concentrated events of the showcase sites.
 """
 
 import datetime
@@ -11,13 +14,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from campaigns.models import Campaign
-from sites.models import Area, Site
+from campaigns import demo as campaigns_demo
+from campaigns.channels import Channel
+from campaigns.models import Activity, Campaign, OfficialInstallFigure
+from sites.models import Site
 
 from . import services
 from .models import Inspection, InspectionPlan, Rectification, Standard, StandardItem
 
-CAMPAIGN_NAME = "东桥镇“无诈小区”“无诈校园”“无诈企业”创建活动"
 MT, OS, SV = StandardItem.Method.MATERIAL, StandardItem.Method.ONSITE, StandardItem.Method.SURVEY
 PF, RG, DD, VT = "pass_fail", "range", "deduction", "veto"
 
@@ -97,13 +101,7 @@ def gates_for(kind: str) -> dict:
 
 
 def campaign() -> Campaign:
-    obj, _ = Campaign.objects.get_or_create(
-        scope=Area.objects.get(code="350521106000"), name=CAMPAIGN_NAME,
-        defaults=dict(document_no="惠东桥政〔2021〕44号", starts_on=datetime.date(2021, 11, 17),
-                      ends_on=datetime.date(2022, 3, 31), assessment_on=datetime.date(2022, 3, 31),
-                      site_kinds=list(Site.Kind.values), status=Campaign.Status.RUNNING, is_demo=True),
-    )  # fmt: skip
-    return obj
+    return campaigns_demo.campaign()
 
 
 def standards(camp: Campaign) -> None:
@@ -134,40 +132,136 @@ def _marks(rng, inspection) -> dict:
     return marks
 
 
+def _perfect(inspection) -> dict:
+    """Full marks: every condition met, no deduction (the showcase's titled sites)."""
+    marks = {}
+    for item in inspection.standard.items.all():
+        mark = {PF: {"passed": True}, VT: {"passed": True}, RG: {"points": item.max_points}}.get(item.scoring, {"occurrences": 0})
+        marks[item.pk] = {**mark, "self_points": item.max_points, "note": ""}
+    return marks
+
+
+def _poor(inspection) -> dict:
+    """Weak marks with a note on each deduction (the showcase's site below the title line)."""
+    marks = {}
+    for item in inspection.standard.items.all():
+        if item.scoring == VT:
+            mark = {"passed": True}
+        elif item.scoring == PF:
+            mark = {"passed": False}
+        elif item.scoring == RG:
+            mark = {"points": (item.max_points * 5 // 10)}
+        else:
+            mark = {"occurrences": 2}
+        marks[item.pk] = {**mark, "self_points": item.max_points, "note": f"{item.section}:现场抽查不达标(演示)"}
+    return marks
+
+
+# The assessment showcase: (plan, site, marks, day of the visit, what the compile as of 2022-03-31 should say).
+JANUARY = "2022年1月村居创建明查"
+MARCH = "2022年3月校园企业小区明查"
+SHOWCASE = [
+    (JANUARY, "东桥村(整村创建)", "random", datetime.date(2022, 1, 12), "有整改未完成"),
+    (JANUARY, "南湖村(整村创建)", "perfect", datetime.date(2022, 1, 13), "“三无”不成立:2022年2月3日 电诈犯罪嫌疑人"),
+    (JANUARY, "西湖村(整村创建)", "random", datetime.date(2022, 1, 14), "得分低于命名分数线"),
+    (JANUARY, "珩海村(整村创建)", "perfect", datetime.date(2022, 1, 17), "拟命名"),
+    (MARCH, "西湖实验小学", "perfect", datetime.date(2022, 3, 8), "拟命名"),
+    (MARCH, "惠安珩海环保有限公司11(演示)", "perfect", datetime.date(2022, 3, 9), "拟命名"),
+    (MARCH, "镇府新村小区", "perfect", datetime.date(2022, 3, 10), "拟命名"),
+    (MARCH, "东桥街安居小区", "perfect", datetime.date(2022, 3, 10), "“三无”不成立:2021年12月8日 电诈被骗案件"),
+    (MARCH, "南湖中心小学(演示名)", "perfect", datetime.date(2022, 3, 11), "达标条件未满足:反诈APP安装率不足"),
+    (MARCH, "南湖花园小区", "poor", datetime.date(2022, 3, 14), "得分低于命名分数线"),
+    (MARCH, "惠安燎原物流有限公司04(演示)", "perfect", datetime.date(2022, 3, 15), "“三无”不成立:2022年3月2日 电诈窝点"),
+]
+PLANS = {
+    JANUARY: (datetime.date(2022, 1, 10), datetime.date(2022, 1, 20), datetime.date(2022, 1, 25)),
+    MARCH: (datetime.date(2022, 3, 1), datetime.date(2022, 3, 20), datetime.date(2022, 3, 22)),
+}
+INSTALLED = 0.9  # the titled showcase sites' official install figure, of their population (the gate asks 80 %)
+
+
+def _published_plans(camp: Campaign, staff, inspector, rng) -> None:
+    User = get_user_model()
+    cadre = User.objects.get(username="cadre_dongqiao")
+    for name, (starts, ends, published) in PLANS.items():
+        if InspectionPlan.objects.filter(campaign=camp, name=name).exists():
+            continue
+        plan = services.plan_create(actor=staff, plan=InspectionPlan(
+            campaign=camp, area=camp.scope, name=name, kind=InspectionPlan.Kind.ANNOUNCED,
+            starts_on=starts, ends_on=ends, is_demo=True,
+        ), crew=[(inspector, None)])  # fmt: skip
+        for plan_name, site_name, how, day, _expected in SHOWCASE:
+            if plan_name != name:
+                continue
+            inspection = services.plan_add_site(actor=staff, plan=plan, site=Site.objects.get(name=site_name),
+                                                inspector=inspector)  # fmt: skip
+            marks = {"perfect": _perfect, "poor": _poor}.get(how, lambda i: _marks(rng, i))(inspection)
+            services.inspection_save_marks(actor=inspector, inspection=inspection, marks=marks)
+            services.inspection_submit(actor=inspector, inspection=inspection, inspected_on=day)
+            services.inspection_approve(actor=staff, inspection=inspection, comment="材料齐全,同意。")
+        services.plan_publish(actor=staff, plan=plan, today=published)
+        _answer_rectifications(plan, staff, cadre)
+
+
+def _answer_rectifications(plan, staff, cadre) -> None:
+    """东桥村: two tasks answered, one of them verified, the rest still open (they block its title);
+    南湖花园小区 answered every task and had each verified: only its score keeps it below the line."""
+    tasks = Rectification.objects.filter(inspection__plan=plan).select_related("site").order_by("pk")
+    for n, rect in enumerate(t for t in tasks if t.site.name == "东桥村(整村创建)"):
+        if n < 2:
+            services.rectification_respond(actor=cadre, rectification=rect, response="已按要求整改,补齐台账和宣传栏。")
+        if n == 0:
+            services.rectification_verify(actor=staff, rectification=rect, accept=True, note="复查合格。",
+                                          restore_points=rect.points_deducted / 2)  # fmt: skip
+    nanhu = get_user_model().objects.get(username="cadre_nanhu")
+    for rect in (t for t in tasks if t.site.name == "南湖花园小区"):
+        services.rectification_respond(actor=nanhu, rectification=rect, response="已整改(演示)。")
+        services.rectification_verify(actor=staff, rectification=rect, accept=True, note="复查合格。")
+
+
+def _showcase_records(camp: Campaign) -> None:
+    """What the titled showcase sites did besides passing the inspection: two concentrated events each in the period
+    and an official install figure of 90 % of their population (南湖中心小学 holds its events, but no installs)."""
+    if OfficialInstallFigure.objects.filter(campaign=camp, source="演示数据(考核示例)").exists():
+        return
+    for _plan, site_name, _how, day, expected in SHOWCASE:
+        if expected != "拟命名" and "APP" not in expected:
+            continue
+        site = Site.objects.get(name=site_name)
+        population = max(site.residents or 0, site.students or 0, site.employees or 0)
+        installs = int(population * INSTALLED) if expected == "拟命名" else 0
+        days = [(datetime.date(2021, 12, 10), Channel.LECTURE), (datetime.date(2022, 2, 25), Channel.EVENT)]
+        if site.kind in (Site.Kind.VILLAGE, Site.Kind.COMMUNITY):  # the rolling "door to door in the last 30 days"
+            days.append((datetime.date(2022, 3, 18), Channel.DOOR_TO_DOOR))
+        for on, channel in days:
+            Activity.objects.create(
+                campaign=camp, village=site.village, site=site, date=on, channel=channel, title=f"{channel.label}(考核示例)",
+                people_reached=max(100, population // 2), households_visited=80 if channel == Channel.DOOR_TO_DOOR else None,
+                cadres=2, police=1, grid_workers=2, app_installs=installs // len(days), is_demo=True,
+            )  # fmt: skip
+        if installs:
+            OfficialInstallFigure.objects.create(
+                campaign=camp, village_id=site.village_id, site=site, as_of=datetime.date(2022, 3, 25), installs=installs,
+                source="演示数据(考核示例)", is_demo=True,
+            )  # fmt: skip
+
+
 def plans(camp: Campaign) -> None:
     User = get_user_model()
     staff, inspector = User.objects.get(username="dq_staff"), User.objects.get(username="dq_inspector")
-    dongqiao = camp.scope
     rng = random.Random(2022)
-    if not InspectionPlan.objects.filter(campaign=camp, name="2022年1月村居创建明查").exists():
-        plan = services.plan_create(actor=staff, plan=InspectionPlan(
-            campaign=camp, area=dongqiao, name="2022年1月村居创建明查", kind=InspectionPlan.Kind.ANNOUNCED,
-            starts_on=datetime.date(2022, 1, 10), ends_on=datetime.date(2022, 1, 20), is_demo=True,
-        ), crew=[(inspector, None)])  # fmt: skip
-        for name in ("东桥村(整村创建)", "南湖村(整村创建)", "西湖村(整村创建)", "珩海村(整村创建)"):
-            inspection = services.plan_add_site(
-                actor=staff, plan=plan, site=Site.objects.get(name=name), inspector=inspector
-            )
-            services.inspection_save_marks(actor=inspector, inspection=inspection, marks=_marks(rng, inspection))
-            services.inspection_submit(actor=inspector, inspection=inspection)
-            services.inspection_approve(actor=staff, inspection=inspection, comment="材料齐全,同意。")
-        services.plan_publish(actor=staff, plan=plan, today=datetime.date(2022, 1, 25))
-        rects = Rectification.objects.filter(inspection__plan=plan, site__village__name="东桥村").order_by("pk")
-        cadre = User.objects.get(username="cadre_dongqiao")
-        for n, rect in enumerate(rects[:2]):
-            services.rectification_respond(actor=cadre, rectification=rect, response="已按要求整改,补齐台账和宣传栏。")
-            if n == 0:
-                services.rectification_verify(actor=staff, rectification=rect, accept=True, note="复查合格。",
-                                              restore_points=rect.points_deducted / 2)  # fmt: skip
+    sealed_rng = random.Random(2023)
     if not InspectionPlan.objects.filter(campaign=camp, name="2022年3月小区暗访(密封)").exists():
         plan = services.plan_create(actor=staff, plan=InspectionPlan(
-            campaign=camp, area=dongqiao, name="2022年3月小区暗访(密封)", kind=InspectionPlan.Kind.UNANNOUNCED,
+            campaign=camp, area=camp.scope, name="2022年3月小区暗访(密封)", kind=InspectionPlan.Kind.UNANNOUNCED,
             starts_on=datetime.date(2022, 3, 1), ends_on=datetime.date(2022, 3, 20), is_demo=True,
         ), crew=[(inspector, None)])  # fmt: skip
         services.plan_draw(actor=staff, plan=plan, n=3, kind=Site.Kind.COMMUNITY, seed=20220301)
         first = plan.inspections.order_by("pk").first()
-        marks = _marks(rng, first)
+        marks = _marks(sealed_rng, first)
         services.inspection_save_marks(actor=inspector, inspection=first, marks=dict(list(marks.items())[:4]))
+    # After the draw: the draw keeps an inspector from checking the same site twice in a row.
+    _published_plans(camp, staff, inspector, rng)
 
 
 @transaction.atomic
@@ -175,4 +269,5 @@ def seed() -> None:
     camp = campaign()
     standards(camp)
     plans(camp)
+    _showcase_records(camp)
     Inspection.objects.filter(plan__campaign=camp).update(is_demo=True)

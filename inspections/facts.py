@@ -88,6 +88,13 @@ def activity_facts(site: Site, start: datetime.date, end: datetime.date) -> dict
 def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None, *, activity=None,
                     site_ids=None) -> dict[int, SiteFacts]:
     """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities).
+def _rectifications(campaign):
+    """Rectifications belong to the campaign of the inspection that raised them: only that campaign's open
+    tasks count against its sites (a deduction in another campaign blocks nothing here)."""
+    qs = Rectification.objects.all()
+    return qs.filter(inspection__plan__campaign=campaign) if campaign is not None else qs
+
+
 
     Batches pass `activity` (see `activity_facts_bulk(agg=)`) and `site_ids` (the same sites as a queryset of
     pks: a subquery instead of thousands of parameters).
@@ -97,7 +104,7 @@ def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=No
     within = ids if site_ids is None else site_ids
     open_counts = defaultdict(int)
     for site_id, n in (
-        Rectification.objects.filter(site__in=within).open().values("site_id").annotate(n=Count("pk"))
+        _rectifications(campaign).filter(site__in=within).open().values("site_id").annotate(n=Count("pk"))
         .values_list("site_id", "n")
     ):  # fmt: skip
         open_counts[site_id] = n
@@ -114,6 +121,7 @@ def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=No
     return out
 
 
-def site_facts(site: Site, start: datetime.date, end: datetime.date) -> SiteFacts:
-    """Facts of `site` in [start, end]; `previous` holds the same facts for the period just before."""
-    return facts_for_sites([site], start, end)[site.pk]
+def site_facts(site: Site, start: datetime.date, end: datetime.date, campaign=None) -> SiteFacts:
+    """Facts of `site` in [start, end] (of `campaign`'s records, when given); `previous` holds the same facts for
+    the period just before."""
+    return facts_for_sites([site], start, end, campaign)[site.pk]

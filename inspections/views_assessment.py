@@ -80,7 +80,9 @@ class AssessmentDetailView(RunMixin, DetailView):
             results=results, named=run.titles.filter(granted=True).count(),
             appeals=run.appeals.select_related("village", "filed_by", "resolved_by"),
             stale=services.is_stale(run), pdf_stale=services.pdf_is_stale(run), others=others,
-            may_run=_may(user, "inspections.run_assessment", run.scope), **kwargs,
+            events=run.events.select_related("actor"),
+            may_run=_may(user, "inspections.run_assessment", run.scope),
+            may_confirm=_may(user, "inspections.confirm_title", run.scope), **kwargs,
         )  # fmt: skip
 
     def post(self, request, pk):

@@ -17,7 +17,6 @@ from typing import NamedTuple
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
 
 from campaigns.installs import install_figures
 from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
@@ -142,17 +141,19 @@ def plain_rows(qs) -> list[tuple]:
 
 
 def published_inspections(campaign: Campaign, site_ids, as_of: datetime.date):
-    """The campaign's published inspections of these sites up to as_of (the local day it was published): the ones
-    the scores count and the report lists."""
+    """The campaign's inspections of these sites made in the period up to as_of (by the day of the visit) and
+    published by now: the ones the scores count and the report lists. A compile "as of 2022年3月31日" made later
+    counts the March inspections published in April; whether a result is published is checked when compiling."""
     return Inspection.objects.filter(
-        site__in=site_ids, plan__campaign=campaign, status=Inspection.Status.PUBLISHED, published_at__date__lte=as_of
+        site__in=site_ids, plan__campaign=campaign, status=Inspection.Status.PUBLISHED,
+        inspected_on__gte=campaign.starts_on, inspected_on__lte=min(as_of, campaign.ends_on),
     )  # fmt: skip
 
 
 class ListedInspection(NamedTuple):
     site: str
     plan: str  # 明查 / 暗访
-    date: datetime.date  # the local day it was published
+    date: datetime.date  # the day of the visit
     score: Decimal | None
     vetoed: bool
 
@@ -167,8 +168,8 @@ def inspection_list(campaign: Campaign, village_ids, as_of: datetime.date) -> di
     listed = defaultdict(list)
     for village_id, site, plan_kind, published_on, score, vetoed in plain_rows(
         published_inspections(campaign, site_ids, as_of).values_list(
-            "site__village_id", "site__name", "plan__kind", TruncDate("published_at"), "score", "vetoed"
-        ).order_by("published_at", "pk")  # the local day, as the filter
+            "site__village_id", "site__name", "plan__kind", "inspected_on", "score", "vetoed"
+        ).order_by("inspected_on", "pk")
     ):  # fmt: skip
         listed[village_id].append(ListedInspection(site, plan_kinds.get(plan_kind, plan_kind), published_on, score, vetoed))
     return listed
@@ -288,7 +289,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
         key_persons[village_id][categories.get(c, c)] = n
     rect = defaultdict(Counter)
     for site_id, status, n in (
-        Rectification.objects.filter(site__in=site_ids).values_list("site_id", "status")
+        Rectification.objects.filter(site__in=site_ids, inspection__plan__campaign=campaign).values_list("site_id", "status")
         .annotate(n=Count("pk")).order_by()
     ):  # fmt: skip
         rect[village_of_site[site_id]][status] += n

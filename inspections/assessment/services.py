@@ -10,12 +10,18 @@ from django.utils import timezone
 from sites.models import Area, Site
 from sites.outbox import task_enqueue
 
-from ..models import Appeal, AssessmentRules, AssessmentRun, TitleDecision
+from ..models import Appeal, AssessmentEvent, AssessmentRules, AssessmentRun, TitleDecision
 from ..services.common import require_area_perm
 from .compile import inputs_hash
 from .rules import merged, validate
 
 STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def _log(run: AssessmentRun, action: str, actor, detail: str = "") -> None:
+    """Every action on a run leaves one history line (shown on the run page)."""
+    if actor is not None:
+        AssessmentEvent.objects.create(run=run, action=action, actor=actor, detail=detail[:300])
 
 
 def current_rules(campaign) -> tuple[int, dict]:
@@ -61,6 +67,7 @@ def assessment_start(*, actor, campaign, scope: Area, as_of: datetime.date) -> A
                             inputs_hash=digest, requested_by=actor)  # fmt: skip
         run.full_clean()
         run.save()
+        _log(run, AssessmentEvent.Action.START, actor, f"截至{as_of.year}年{as_of.month}月{as_of.day}日")
         task_enqueue(assessment_run_start, run.pk)
     return run
 
@@ -123,8 +130,10 @@ def assessment_publish(*, actor, run: AssessmentRun) -> AssessmentRun:
     if run.status != AssessmentRun.Status.DONE:
         raise ValidationError("考核计算尚未完成,不能公布。")
     if not run.published_at:
-        run.published_at = timezone.now()
-        run.save(update_fields=["published_at"])
+        with transaction.atomic():
+            run.published_at = timezone.now()
+            run.save(update_fields=["published_at"])
+            _log(run, AssessmentEvent.Action.PUBLISH, actor)
     return run
 
 
@@ -149,6 +158,8 @@ def title_confirm(*, actor, run: AssessmentRun, site: Site, granted: bool = True
         decision, _ = TitleDecision.objects.update_or_create(
             run=run, site=site, defaults={"granted": granted, "score": entry["score"], "note": note, "decided_by": actor}
         )
+        _log(run, AssessmentEvent.Action.TITLE if granted else AssessmentEvent.Action.DECLINE, actor,
+             site.name + (f":{note}" if note else ""))  # fmt: skip
     return decision
 
 
@@ -167,7 +178,9 @@ def appeal_file(*, actor, run: AssessmentRun, village: Area, reason: str) -> App
         raise ValidationError("该村(社区)不在本次考核范围内。")
     appeal = Appeal(run=run, village=village, reason=reason.strip(), filed_by=actor)
     appeal.full_clean()
-    appeal.save()
+    with transaction.atomic():
+        appeal.save()
+        _log(run, AssessmentEvent.Action.APPEAL, actor, village.name)
     return appeal
 
 
@@ -180,7 +193,9 @@ def appeal_resolve(*, actor, appeal: Appeal, changed: bool, resolution: str) -> 
         raise ValidationError("请填写处理意见。")
     appeal.status = Appeal.Status.CHANGED if changed else Appeal.Status.UPHELD
     appeal.resolution, appeal.resolved_by, appeal.resolved_at = resolution.strip(), actor, timezone.now()
-    appeal.save()
+    with transaction.atomic():
+        appeal.save()
+        _log(appeal.run, AssessmentEvent.Action.RESOLVE, actor, f"{appeal.village.name}:{appeal.get_status_display()}")
     return appeal
 
 
@@ -192,8 +207,10 @@ def assessment_freeze(*, actor, run: AssessmentRun) -> AssessmentRun:
     if run.appeals.filter(status=Appeal.Status.OPEN).exists():
         raise ValidationError("还有未处理的复核申请。")
     if not run.frozen_at:
-        run.frozen_at = timezone.now()
-        run.save(update_fields=["frozen_at"])
+        with transaction.atomic():
+            run.frozen_at = timezone.now()
+            run.save(update_fields=["frozen_at"])
+            _log(run, AssessmentEvent.Action.FREEZE, actor)
     return run
 
 

@@ -1,7 +1,7 @@
 """Models of the inspections app; one module per family, re-exported here."""
 
 from .assessment import (
-    Appeal, AssessmentRules, AssessmentRun, AssessmentVillageResult, TitleDecision,
+    Appeal, AssessmentEvent, AssessmentRules, AssessmentRun, AssessmentVillageResult, TitleDecision,
 )  # fmt: skip
 from .inspection import Evidence, Inspection, InspectionQuerySet, ItemScore, ReviewComment
 from .plan import InspectionPlan, PlanInspector, PlanQuerySet, SealedViewLog

@@ -216,3 +216,35 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.village} 复核({self.get_status_display()})"
+
+
+class AssessmentEventQuerySet(ScopedQuerySet):
+    scope_area_code = "run__scope__code"
+
+
+class AssessmentEvent(models.Model):
+    """One line of a run's history: who published, froze, named or declined a site, filed or resolved an appeal."""
+
+    class Action(models.TextChoices):
+        START = "start", "发起计算"
+        PUBLISH = "publish", "公布结果"
+        TITLE = "title", "确认命名"
+        DECLINE = "decline", "不予命名"
+        APPEAL = "appeal", "申请复核"
+        RESOLVE = "resolve", "处理复核"
+        FREEZE = "freeze", "定稿"
+
+    run = models.ForeignKey(AssessmentRun, verbose_name="考核计算", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+")
+    detail = models.CharField("说明", max_length=300, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    objects = AssessmentEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核操作记录"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.run_id} {self.get_action_display()} {self.detail}"

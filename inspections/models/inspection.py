@@ -64,6 +64,9 @@ class Inspection(models.Model):
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
     history = HistoricalRecords(excluded_fields=["draft_saved_at"])
+    inspected_on = models.DateField(
+        "检查日期", null=True, blank=True, help_text="现场检查的日期:考核按它计入期间,而不是按公布时间"
+    )
 
     objects = InspectionQuerySet.as_manager()
 

@@ -74,11 +74,17 @@ def compute(inspection: Inspection) -> scoring.SheetResult:
 
 
 @transaction.atomic
-def inspection_submit(*, actor, inspection: Inspection) -> Inspection:
-    """Freeze the total with the standard's version; every item must be scored (or marked 不适用)."""
+def inspection_submit(*, actor, inspection: Inspection, inspected_on=None) -> Inspection:
+    """Freeze the total with the standard's version; every item must be scored (or marked 不适用).
+
+    `inspected_on` is the day of the visit (default: today): the assessment counts an inspection in the period
+    by this day, not by when it was published."""
     inspection = Inspection.objects.select_for_update().select_related("plan", "standard").get(pk=inspection.pk)
     _require_inspector(actor, inspection)
     result = compute(inspection)
+    inspected_on = inspected_on or inspection.inspected_on or timezone.localdate()
+    if inspected_on > timezone.localdate():
+        raise ValidationError("检查日期不能晚于今天。")
     if result.missing:
         labels = {str(i.pk): f"{i.section}·{i.text[:12]}" for i in inspection.standard.items.all()}
         raise ValidationError(
@@ -94,6 +100,7 @@ def inspection_submit(*, actor, inspection: Inspection) -> Inspection:
     inspection.revision += 1
     inspection.submitted_at = timezone.now()
     inspection.status = Inspection.Status.SUBMITTED
+    inspection.inspected_on = inspected_on
     inspection._change_reason = f"第{inspection.revision}次提交"
     inspection.save()
     if actor is not None:

@@ -1,4 +1,5 @@
 """Inspection pages: my assignments / results, the phone score sheet with autosave, review, photos, panels."""
+import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +93,17 @@ class InspectionDetailView(InspectionMixin, DetailView):
         if not (gates.get("all") or gates.get("any") or "fact" in gates):
             return None
         campaign = inspection.plan.campaign
-        return evaluate_gate(gates, site_facts(inspection.site, campaign.starts_on, campaign.ends_on))
+        return evaluate_gate(gates, site_facts(inspection.site, campaign.starts_on, campaign.ends_on, campaign))
+
+
+def parse_day(text: str | None):
+    """An ISO date from a form, or None (then the service takes today); a malformed one is refused in Chinese."""
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise ValidationError("检查日期格式不正确,请按 2022-03-31 的格式填写。") from exc
 
 
 class InspectionScoreView(InspectionMixin, TemplateView):
@@ -109,7 +120,8 @@ class InspectionScoreView(InspectionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         inspection = kwargs.pop("inspection", None) or self.get_allowed()
         result = compute(inspection)
-        return super().get_context_data(inspection=inspection, rows=self.rows(inspection), result=result, **kwargs)
+        return super().get_context_data(inspection=inspection, rows=self.rows(inspection), result=result,
+                                        today=timezone.localdate(), **kwargs)  # fmt: skip
 
     def post(self, request, pk):
         inspection = self.get_allowed()
@@ -132,7 +144,8 @@ class InspectionScoreView(InspectionMixin, TemplateView):
                     }
                 )
             if "submit" in request.POST:
-                inspection = inspection_submit(actor=request.user, inspection=inspection)
+                inspection = inspection_submit(actor=request.user, inspection=inspection,
+                                               inspected_on=parse_day(request.POST.get("inspected_on")))  # fmt: skip
                 messages.success(request, f"已提交检查结果,得分 {inspection.score}(百分制)。")
                 return redirect(inspection.get_absolute_url())
         except ValidationError as exc:
