@@ -81,3 +81,35 @@ def test_csv_in_utf8_with_or_without_bom_and_gbk():
     text = "名称,类型\n幸福小区,小区\n"
     for data in (text.encode("utf-8"), text.encode("utf-8-sig"), text.encode("gbk")):
         assert us.decode_csv(data) == text
+
+
+def test_a_dtd_anywhere_in_any_part_is_refused_not_only_in_the_first_bytes(monkeypatch):
+    """Issue 18: every part is read through, streamed; a mark split between two reads is still seen."""
+    late = b'<?xml version="1.0"?><!--' + b" " * 50_000 + b'--><!DOCTYPE x [<!ENTITY e "e">]><x/>'
+    with pytest.raises(us.UnsafeFile, match="DTD"):
+        us.check_upload("late.xlsx", rezip(xlsx_bytes(), {"xl/sharedStrings.xml": late}))
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!doctype x [<!entity e "e">]><x/>'.encode("utf-16-le")
+    with pytest.raises(us.UnsafeFile, match="DTD"):
+        us.check_upload("utf16.xlsx", rezip(xlsx_bytes(), {"xl/styles.xml": utf16}))
+    with pytest.raises(us.UnsafeFile, match="DTD"):  # a part named as an image may still be read as XML
+        us.check_upload("named.xlsx", rezip(xlsx_bytes(), {"xl/media/image1.png": late}))
+    monkeypatch.setattr(us, "CHUNK", 7)
+    for cut in range(1, 9):  # "<!DOCTYPE" split at every position across two reads
+        part = b"x" * (7 - cut) + b"<!DOCTYPE x>"
+        with pytest.raises(us.UnsafeFile, match="DTD"):
+            us.check_upload("split.xlsx", rezip(xlsx_bytes(), {"xl/sharedStrings.xml": part}))
+    assert us.check_upload("clean.xlsx", xlsx_bytes()).format == "xlsx"
+
+
+def test_has_dtd_reads_the_stream_in_chunks(monkeypatch):
+    import io as _io
+
+    reads = []
+
+    class Stream(_io.BytesIO):
+        def read(self, n=-1):
+            reads.append(n)
+            return super().read(n)
+
+    assert not us.has_dtd(Stream(b"a" * (3 * us.CHUNK)))
+    assert reads and all(n == us.CHUNK for n in reads)
