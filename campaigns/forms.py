@@ -167,9 +167,10 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "document_no", "scope", "starts_on", "ends_on", "assessment_on", "site_kinds"]
+        fields = ["name", "document_no", "scope", "starts_on", "ends_on", "assessment_on", "site_kinds",
+                  "issuing_office", "report_issued_on"]  # fmt: skip
         widgets = {f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                   for f in ("starts_on", "ends_on", "assessment_on")}  # fmt: skip
+                   for f in ("starts_on", "ends_on", "assessment_on", "report_issued_on")}  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from sites.scope import user_scope
 from .assessment import services
 from .assessment.compare import compare_runs
 from .assessment.forms import AppealForm, ResolveForm, RulesForm, StartForm
-from .assessment.rules import COMPONENT_LABELS, notes
+from .assessment.rules import COMPONENT_LABELS
 from .models import Appeal, AssessmentRules, AssessmentRun, AssessmentVillageResult
 from .views.common import NoStoreMixin
 
@@ -184,9 +184,9 @@ class AssessmentPrintView(RunMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         from .assessment.files import run_results
+        from .assessment.pdf import report_context
 
-        return super().get_context_data(results=run_results(self.object), notes=notes(self.object.rules),
-                                         labels=COMPONENT_LABELS, **kwargs)  # fmt: skip
+        return super().get_context_data(**report_context(self.object, run_results(self.object)), **kwargs)
 
 
 class AssessmentCompareView(RunMixin, DetailView):

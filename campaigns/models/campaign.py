@@ -56,6 +56,10 @@ class Campaign(models.Model):
     rules = models.JSONField(
         "考核规则设置", default=dict, blank=True, help_text="各项义务规则的开关与参数,见 campaigns/obligations.py"
     )
+    issuing_office = models.CharField(
+        "发文单位", max_length=100, blank=True, help_text="考核报告的发文单位;留空则为“范围名称+综治办”,如“东桥镇综治办”"
+    )
+    report_issued_on = models.DateField("成文日期", null=True, blank=True, help_text="考核报告的成文日期;留空则为考核截止日期")
     is_demo = models.BooleanField("演示数据", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

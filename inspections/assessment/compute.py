@@ -47,6 +47,22 @@ class SiteInput:
     survey_answers: int = 0
     survey_satisfied: int = 0
     open_rectifications: int = 0
+    # The report's extras (issue 16): the incidents that decided 三无 (each a dict: code, kind, date, fraud_type, id;
+    # empty when no case counts), a manual 三无 decision that overrides them, and each counted inspection's points
+    # per section of its score sheet (oldest first, as inspection_scores: ((section, earned, possible), …)).
+    sanwu_cases: tuple[dict, ...] = ()
+    sanwu_override: str = ""
+    section_points: tuple[tuple[tuple[str, Decimal, Decimal], ...], ...] = ()
+
+
+# Why a site is not proposed, as codes (the report counts them); `SiteResult.reasons` says the same in Chinese.
+REASON_LABELS = {
+    "sanwu": "“三无”不成立",
+    "gate": "未满足创建标准的达标条件",
+    "score": "得分低于命名分数线",
+    "rectification": "有整改未完成",
+    "no_inspection": "期内没有已公布的明察暗访检查",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,10 @@ class SiteResult:
     proposed_title: bool
     sanwu_holds: bool
     open_rectifications: int
+    reason_codes: tuple[str, ...] = ()  # keys of REASON_LABELS, in the order of `reasons`
+    sanwu_cases: tuple[dict, ...] = ()
+    sanwu_override: str = ""
+    sections: tuple[dict, ...] = ()  # {"section", "earned", "possible"}: the score sheet's subtotals the score counted
 
 
 @dataclass(frozen=True)
@@ -131,17 +151,39 @@ def weighted(parts: dict, weights: dict) -> Decimal | None:
     return q(sum((v * w for v, w in known), ZERO) / total)
 
 
+def section_subtotals(site: SiteInput, rules: dict) -> tuple[dict, ...]:
+    """The score sheet's points per section, taken as the inspection score is: the latest counted inspection's, or
+    per section the mean over the counted inspections that scored it (`inspection_score` = "mean")."""
+    sheets = site.section_points
+    if not sheets:
+        return ()
+    if merged(rules)["inspection_score"] != "mean":
+        sheets = sheets[-1:]
+    sums: dict[str, list] = {}
+    for sheet in sheets:
+        for section, earned, possible in sheet:
+            acc = sums.setdefault(section, [ZERO, ZERO, 0])
+            acc[0] += Decimal(earned)
+            acc[1] += Decimal(possible)
+            acc[2] += 1
+    return tuple({"section": k, "earned": q(e / n), "possible": q(p / n)} for k, (e, p, n) in sums.items())
+
+
 def site_result(site: SiteInput, rules: dict) -> SiteResult:
     r = merged(rules)
     parts = components(site, rules)
     score = weighted(parts, r["weights"]) or ZERO
     reasons: list[str] = []
+    codes: list[str] = []
     if not site.sanwu_holds:
         reasons.append("“三无”不成立(" + "、".join(site.sanwu_broken or ("N1",)) + ")")
+        codes.append("sanwu")
         if r["sanwu_zeroes"]:
             score = ZERO
     if site.gate_passed is False:
-        reasons.extend(site.gate_reasons or ("未满足创建标准的达标条件",))
+        gate = site.gate_reasons or ("未满足创建标准的达标条件",)
+        reasons.extend(gate)
+        codes.extend(["gate"] * len(gate))
     gates_ok = site.sanwu_holds and site.gate_passed is not False
     t = r["title"]
     proposed = True
@@ -150,16 +192,20 @@ def site_result(site: SiteInput, rules: dict) -> SiteResult:
     if score < number(t["min_score"]):
         proposed = False
         reasons.append(f"得分 {score} 低于命名分数线 {t['min_score']}")
+        codes.append("score")
     if t.get("no_open_rectification", True) and site.open_rectifications:
         proposed = False
         reasons.append(f"有 {site.open_rectifications} 项整改未完成")
+        codes.append("rectification")
     if parts["inspection"] is None:
         proposed = False
         reasons.append("期内没有已公布的明察暗访检查")
+        codes.append("no_inspection")
     return SiteResult(
         site_id=site.site_id, name=site.name, kind=site.kind, village_code=site.village_code, score=score,
         components=parts, gates_ok=gates_ok, reasons=tuple(reasons), proposed_title=proposed,
-        sanwu_holds=site.sanwu_holds, open_rectifications=site.open_rectifications,
+        sanwu_holds=site.sanwu_holds, open_rectifications=site.open_rectifications, reason_codes=tuple(codes),
+        sanwu_cases=site.sanwu_cases, sanwu_override=site.sanwu_override, sections=section_subtotals(site, r),
     )  # fmt: skip
 
 

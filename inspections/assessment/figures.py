@@ -29,6 +29,7 @@ from ..facts import facts_for_sites
 from ..gates import evaluate_gate
 from ..models import Inspection, InspectionPlan, ItemScore, Rectification, Standard
 from .compute import SiteInput, VillageInput
+from .details import sanwu_detail, section_points
 from .rules import merged
 
 POPULATION_OF_KIND = {"community": "residents", "campus": "students", "enterprise": "employees"}
@@ -252,10 +253,13 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     published = published_inspections(campaign, site_ids, as_of)
     scores = defaultdict(list)  # per site, oldest first
     inspections_of_village = Counter()
-    for site_id, score in plain_rows(published.values_list("site_id", "score").order_by("published_at", "pk")):
+    counted = []  # the inspections the scores read, in their order (the report's section subtotals follow them)
+    for site_id, score, pk in plain_rows(published.values_list("site_id", "score", "pk").order_by("published_at", "pk")):
         inspections_of_village[village_of_site[site_id]] += 1
         if score is not None:
             scores[site_id].append(score)
+            counted.append(pk)
+    sections = section_points(published, counted)
     survey = {
         row["enrolment__site_id"]: row
         for row in SurveyResponse.objects.filter(
@@ -312,6 +316,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
             sv = survey.get(s.pk, {"n": 0, "ok": 0})
             e, d, t = per_site[s.pk]
             st = sanwu[s.pk]
+            cases, override = sanwu_detail(st)
             inputs.append(SiteInput(
                 site_id=s.pk, name=s.name, kind=s.kind, village_code=village.code,
                 sanwu_holds=st.holds, sanwu_broken=tuple(st.derived.broken_codes) if not st.holds else (),
@@ -320,6 +325,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
                 app_install_rate=install_rate(installs[s.pk].used, getattr(s, population, None)),
                 survey_answers=sv["n"], survey_satisfied=sv["ok"],
                 open_rectifications=f.open_rectifications or 0,
+                sanwu_cases=cases, sanwu_override=override, section_points=sections.get(s.pk, ()),
             ))  # fmt: skip
         own_expected, own_done = own[village.code] if village.code in own else (0, 0)
         out[village.code] = VillageFigures(

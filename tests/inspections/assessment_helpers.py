@@ -33,7 +33,7 @@ def assessment_world(world, *, simple_rules=True):
     plan = plan_in(world.village_a, campaign=campaign)
     for site, score in ((world.site_a, "90"), (world.site_b, "70")):
         inspection_in(site.village, site=site, plan=plan, status=Inspection.Status.PUBLISHED, score=Decimal(score),
-                      published_at=PUBLISHED)  # fmt: skip
+                      published_at=PUBLISHED, inspected_on=PUBLISHED.date())  # fmt: skip
     IncidentFactory(site=world.site_b, occurred_on=dt.date(2022, 1, 15))
     ActivityFactory(campaign=campaign, site=world.site_a, channel="lecture", people_reached=80, app_installs=12,
                     households_visited=None)  # fmt: skip

@@ -24,7 +24,7 @@ from .factories import inspection_in, plan_in, standard_for
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 18  # towns, sites, activities, 三无 2, obligations 3, facts 3, official installs, standards, inspections, survey, deductions, key persons, rectifications, enrolments
+MAX_QUERIES = 19  # towns, sites, activities, 三无 2, obligations 3, facts 3, official installs, standards, inspections, section subtotals, survey, deductions, key persons, rectifications, enrolments
 
 
 def fill_village(campaign, village, n: int, *, rows: int = 1):

@@ -19,7 +19,8 @@ def test_workbook_reads_back_with_scores_ranks_and_print_setup_N6_4(world, count
         run = services.assessment_start(actor=county_staff, campaign=campaign, scope=world.county, as_of=AS_OF)
     run.refresh_from_db()
     wb = load_workbook(io.BytesIO(run.xlsx.read()))
-    assert wb.sheetnames == ["汇总", "镇汇总", "单位明细", "扣分明细", "宣传统计", "重点人员统计", "检查结果", "整改情况", "规则说明"]
+    assert wb.sheetnames == ["报告", "汇总", "镇汇总", "命名单位", "未予命名", "三无认定", "分项得分", "单位明细", "扣分明细",
+                             "宣传统计", "重点人员统计", "检查结果", "整改情况", "规则说明"]  # fmt: skip
     ws = wb["汇总"]
     assert [c.value for c in ws[2]][:4] == ["名次", "镇(街道)", "村(社区)", "得分"]
     rows = {r[2]: r for r in ws.iter_rows(min_row=3, max_row=5, values_only=True)}
