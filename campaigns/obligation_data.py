@@ -1,6 +1,11 @@
 """Loads the plain facts the obligation rules need, in a fixed number of queries, and evaluates them.
 
-`obligation_status(campaign, sites, as_of)` is what the dashboard and the assessment call.
+One source for the figures every page shows (issue 16, item 4): the home to-do, the missing list (缺项清单), the
+dashboard and the assessment all take
+- their date from `as_of_param` (today capped at the campaign's end, unless the page asks for a date),
+- their sites from `campaign_sites` (narrowed to what the user may see),
+- their obligation rows from `obligation_status(campaign, sites, as_of)`,
+- their satisfaction from `survey_by_site` with the threshold of `satisfied_at_least(campaign)`.
 
 The rules only ask, for a window of days, which record came first by (day entered, day it happened)
 (`obligations._first`). So the database hands over one Entry per (site, day it happened) carrying the
@@ -10,15 +15,57 @@ every window, without loading every activity row.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from sites.models import Site
 
 from .channels import CONCENTRATED, CONCENTRATED_CODES, Channel
-from .models import Activity, Campaign, EnterpriseVisit, VillageDuty
-from .obligations import CampaignFacts, Entry, Obligation, SiteFacts, VillageFacts, evaluate
+from .models import Activity, Campaign, EnterpriseVisit, SurveyResponse, VillageDuty
+from .obligations import (
+    SATISFIED_AT_LEAST, CampaignFacts, Entry, Obligation, SiteFacts, VillageFacts, default_as_of, evaluate,
+)  # fmt: skip
+
+
+def as_of_param(campaign: Campaign, raw: str | None) -> date:
+    """The date a page is "as of": ?as_of=YYYY-MM-DD as asked, else today capped at the campaign's end."""
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return default_as_of(campaign, timezone.localdate())
+
+
+def campaign_sites(campaign: Campaign, *, village_ids=None):
+    """THE sites a campaign asks its duties of (and the assessment scores): the active sites of its kinds, of the
+    given villages, else of its scope, enrolled or not. Pages narrow it to what the user may see."""
+    qs = Site.objects.filter(is_active=True)
+    if village_ids is not None:
+        qs = qs.filter(village_id__in=village_ids)
+    else:
+        qs = qs.filter(village__code__startswith=campaign.scope.prefix)
+    return qs.filter(kind__in=campaign.site_kinds) if campaign.site_kinds else qs
+
+
+def satisfied_at_least(campaign: Campaign) -> int:
+    """The lowest answer (1–5) that counts as satisfied: the campaign's current assessment rules' threshold, else
+    the default. The rules are stored by the inspections app, above this one: read through the relation, not an
+    import (the dashboard and the assessment pass the merged rules' value, which is the same number)."""
+    stored = campaign.assessment_rules.order_by("-version").values_list("rules", flat=True).first()
+    return (stored or {}).get("satisfied_at_least", SATISFIED_AT_LEAST)
+
+
+def survey_by_site(campaign: Campaign, sites, as_of: date, at_least: int) -> dict[int, dict]:
+    """Satisfaction per site, THE one definition: {site id: {"n": answers, "ok": satisfied}} over the answers to the
+    campaign's survey given on or before `as_of` (local day), an answer ≥ `at_least` counting as satisfied. One
+    query; `sites` is a queryset (a subquery) or ids."""
+    return {
+        row["enrolment__site_id"]: {"n": row["n"], "ok": row["ok"]}
+        for row in SurveyResponse.objects.filter(
+            enrolment__campaign=campaign, enrolment__site__in=sites, answered_at__date__lte=as_of
+        ).values("enrolment__site_id").annotate(n=Count("pk"), ok=Count("pk", filter=Q(satisfaction__gte=at_least)))
+        .order_by()
+    }  # fmt: skip
 
 
 def _local_day(moment) -> date:

@@ -9,6 +9,7 @@ import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
@@ -127,6 +128,19 @@ def months_between(start: date, end: date) -> tuple[tuple[date, date], ...]:
     return tuple(months)
 
 
+def effective_date(campaign, as_of: date) -> date:
+    """The day rolling rules (the last 30 days) and in-period figures are evaluated at for a page "as of" `as_of`:
+    that day, and after the campaign's end its end. Every page and the assessment ask this one function
+    (`campaign` is a Campaign or a CampaignFacts: anything with `ends_on`)."""
+    return min(as_of, campaign.ends_on)
+
+
+def default_as_of(campaign, today: date) -> date:
+    """The date a page is "as of" when none is asked for: today, capped at the campaign's end (the same for the
+    home to-do, the missing list and the dashboard; `obligation_data.as_of_param` reads the request)."""
+    return effective_date(campaign, today)
+
+
 def _first(entries: Iterable[Entry], starts: date, ends: date) -> Entry | None:
     """The entry in [starts, ends] entered first (then the earliest day); None when there is none."""
     return min((e for e in entries if starts <= e.on <= ends), key=_ENTRY_ORDER, default=None)
@@ -180,19 +194,21 @@ def enterprise_monthly_visit(c: CampaignFacts, site: SiteFacts, p: dict, as_of: 
 def recent_outreach(c: CampaignFacts, site: SiteFacts, p: dict, as_of: date) -> list[Obligation]:
     """N3.3: a site with no door-to-door (敲门/扫楼) or app-install record in the last `window_days` days.
 
-    Asked only while the campaign runs and once it has run for a full window.
+    A rolling rule: evaluated at `effective_date(c, as_of)`, so after the campaign it asks for the campaign's last
+    window (it does not vanish when the campaign ends). Asked once the campaign has run for a full window.
     """
     if site.kind not in p["kinds"]:
         return []
     window = timedelta(days=p["window_days"])
-    if as_of < c.starts_on + window or as_of > c.ends_on:
+    at = effective_date(c, as_of)
+    if at < c.starts_on + window:
         return []
-    starts = as_of - window + timedelta(days=1)
-    hit = _first(site.outreach, starts, as_of)
+    starts = at - window + timedelta(days=1)
+    hit = _first(site.outreach, starts, at)
     return [Obligation(
         rule="recent_outreach", n_id="N3.3", subject="site", subject_id=site.site_id, subject_name=site.name,
         village_code=site.village_code, kind=site.kind, label=f"近{p['window_days']}天入户走访或APP推广",
-        starts=starts, due=as_of, expected=True, done_on=hit.on if hit else None, on_time=bool(hit),
+        starts=starts, due=at, expected=True, done_on=hit.on if hit else None, on_time=bool(hit),
     )]  # fmt: skip
 
 
@@ -221,8 +237,11 @@ def village_setup(c: CampaignFacts, v: VillageFacts, p: dict, as_of: date) -> li
 
 
 def village_summary(c: CampaignFacts, v: VillageFacts, p: dict, as_of: date) -> list[Obligation]:
-    """N6.4: after the campaign each village submits its summary, within `days` of the end date."""
-    if as_of <= c.ends_on:
+    """N6.4: after the campaign each village submits its summary, within `days` of the end date.
+
+    Listed (not yet due) from the campaign's last day on: pages default to that day once the campaign is over,
+    so the summary still shows as the next thing to do."""
+    if as_of < c.ends_on:
         return []
     due = c.ends_on + timedelta(days=p["days"])
     hit = v.duties.get("summary")
@@ -287,6 +306,31 @@ def evaluate(c: CampaignFacts, sites: Iterable[SiteFacts], villages: Iterable[Vi
     return result
 
 
+CENT, HUNDRED = Decimal("0.01"), Decimal(100)
+SATISFIED_AT_LEAST = 4  # survey answers 4 or 5 (of 1–5) are satisfied, unless the assessment rules say otherwise
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole × 100 to 0.01, half up (the assessment's `compute.rate`), or None when whole is 0: every page
+    shows completion and satisfaction rates through this one rounding."""
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP) if whole else None
+
+
+LIGHT_LABELS = {"green": "按时完成", "amber": "有逾期或少量缺失", "red": "缺失较多", "none": "暂无到期事项"}
+LIGHT_BADGES = {"green": "正常", "amber": "关注", "red": "落后", "none": "—"}  # what the pages print
+
+
+def light(expected: int, done: int, late: int) -> str:
+    """Traffic light of the obligation rules: green = all due done on time, red (落后) = over a fifth missing,
+    amber (关注) = late or a few missing. The dashboard, the missing list and the home all ask this function."""
+    if not expected:
+        return "none"
+    missing = expected - done
+    if not missing and not late:
+        return "green"
+    return "red" if missing * 5 > expected else "amber"
+
+
 @dataclass
 class Rate:
     key: str
@@ -303,6 +347,27 @@ class Rate:
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.expected if self.expected else None
+
+    @property
+    def late(self) -> int:
+        return self.done - self.on_time
+
+    @property
+    def completion(self) -> Decimal | None:
+        """The completion rate in percent, as the dashboard and the assessment show it."""
+        return percent(self.done, self.expected)
+
+    @property
+    def on_time_percent(self) -> Decimal | None:
+        return percent(self.on_time, self.expected)
+
+    @property
+    def light(self) -> str:
+        return light(self.expected, self.done, self.late)
+
+    @property
+    def badge(self) -> str:
+        return LIGHT_BADGES[self.light]
 
 
 def rates(obligations: Iterable[Obligation], key: Callable[[Obligation], str]) -> dict[str, Rate]:

@@ -1,28 +1,57 @@
-"""'What is missing': expected vs done vs on time per town, village and site; the home to-do; the site panel."""
-from dataclasses import dataclass
-from datetime import date, timedelta
+"""'What is missing': expected vs done vs on time per town, village and site; the home to-do; the site panel.
 
-from django.db.models import Avg, Count, Q
+Each page reads the figures from `obligation_data` (date, sites, obligation rows, satisfaction), the same functions
+the dashboard and the assessment read, so the same village, campaign and date show the same figures everywhere.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from sites.models import Area, Site
 from sites.scope import user_has_role_perm
 
-from ..models import Enrolment, SurveyResponse
-from ..obligation_data import obligation_status
-from ..obligations import rates
+from ..models import Enrolment
+from ..obligation_data import as_of_param, campaign_sites, obligation_status, satisfied_at_least, survey_by_site
+from ..obligations import effective_date, percent, rates
 from .common import CampaignContextMixin
 
 
-def _as_of(request, campaign) -> date:
-    raw = request.GET.get("as_of", "")
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        # After the campaign the picture freezes a month past its end (time enough for the summaries).
-        return min(timezone.localdate(), campaign.ends_on + timedelta(days=30))
+def visible_campaign_sites(user, campaign):
+    """The campaign's sites this user may see: what their pages' figures are about."""
+    return campaign_sites(campaign).filter(pk__in=Site.objects.visible_to(user).values("pk"))
+
+
+def subject_rates(items, subjects=("village", "site")) -> list:
+    """Rates per subject (a village's own items, then each site: by id, not by name, two sites may share one), each
+    keyed by its name; `site_id` is None for a village's own items."""
+    chosen = [o for o in items if o.subject in subjects]
+    by_id = rates(chosen, lambda o: (o.subject, o.subject_id))
+    names = {(o.subject, o.subject_id): o.subject_name for o in chosen}
+    for (subject, pk), r in by_id.items():
+        r.site_id, r.key = (pk if subject == "site" else None), names[subject, pk]
+    return sorted(by_id.values(), key=lambda r: (r.site_id is not None, r.key, r.site_id or 0))
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Answers and satisfied answers of a group of sites (from `survey_by_site`), and the rate the pages print."""
+
+    n: int
+    ok: int
+
+    @property
+    def rate(self):
+        return percent(self.ok, self.n)
+
+    def __getitem__(self, key):  # {"n": …, "ok": …} as `survey_by_site` gives it per site
+        return getattr(self, key)
+
+
+def satisfaction_of(survey: dict, site_ids) -> Satisfaction:
+    rows = [survey[pk] for pk in site_ids if pk in survey]
+    return Satisfaction(sum(r["n"] for r in rows), sum(r["ok"] for r in rows))
 
 
 class ObligationView(CampaignContextMixin, TemplateView):
@@ -34,32 +63,39 @@ class ObligationView(CampaignContextMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         if not self.campaign:
             return ctx
-        user, as_of = self.request.user, _as_of(self.request, self.campaign)
-        enrolled = Enrolment.objects.visible_to(user).filter(campaign=self.campaign).values("site_id")
-        sites = Site.objects.visible_to(user).filter(pk__in=enrolled)
+        campaign, user = self.campaign, self.request.user
+        as_of = as_of_param(campaign, self.request.GET.get("as_of"))
+        sites = visible_campaign_sites(user, campaign)
         village = None
         if self.request.GET.get("village", "").isdigit():
             village = get_object_or_404(Area.objects.visible_to(user).villages(), pk=self.request.GET["village"])
             sites = sites.filter(village=village)
-        items = obligation_status(self.campaign, sites, as_of)
-        names = dict(Area.objects.filter(code__in={o.village_code for o in items}).values_list("code", "name"))
-        ids = dict(Area.objects.filter(code__in=names).values_list("code", "pk"))
+        items = obligation_status(campaign, sites, as_of)
+        at_least = satisfied_at_least(campaign)
+        survey = survey_by_site(campaign, sites.values("pk"), as_of, at_least)
+        sites_of_village = defaultdict(set)
+        for o in items:
+            if o.subject == "site":
+                sites_of_village[o.village_code].add(o.subject_id)
+        areas = Area.objects.filter(code__in={o.village_code for o in items}).values_list("code", "name", "pk")
+        names, ids = {}, {}
+        for code, name, pk in areas:
+            names[code], ids[code] = name, pk
         by_village = sorted(rates(items, lambda o: o.village_code).values(), key=lambda r: r.key)
         kind_labels = {**dict(Site.Kind.choices), "village": "村级事项"}
         by_kind = [(kind_labels.get(r.key, r.key), r) for r in rates(items, lambda o: o.kind).values()]
-        by_site = sorted(rates(items, lambda o: o.subject_name).values(), key=lambda r: r.key) if village else []
+        by_site = subject_rates(items) if village else []
+        for r in by_site:
+            r.satisfaction = satisfaction_of(survey, [r.site_id]) if r.site_id else None
         total = rates(items, lambda o: "all").get("all")
-        satisfaction = (
-            SurveyResponse.objects.visible_to(user).filter(enrolment__campaign=self.campaign)
-            .values("enrolment__site__village__code")
-            .annotate(n=Count("pk"), ok=Count("pk", filter=Q(satisfaction__gte=4)), avg=Avg("satisfaction"))
-        )  # fmt: skip
-        sat = {r["enrolment__site__village__code"]: r for r in satisfaction}
         problems = [o for o in items if o.status in ("missing", "late")]
         if village is None:
             problems = problems[:200]
-        return {**ctx, "as_of": as_of, "village": village, "total": total, "by_kind": by_kind, "by_site": by_site,
-                "by_village": [(r, names.get(r.key, r.key), ids.get(r.key), sat.get(r.key)) for r in by_village],
+        return {**ctx, "as_of": as_of, "rolling_on": effective_date(campaign, as_of), "village": village,
+                "satisfied_at_least": at_least,
+                "total": total, "by_kind": by_kind, "by_site": by_site,
+                "by_village": [(r, names.get(r.key, r.key), ids.get(r.key), satisfaction_of(survey, sites_of_village[r.key]))
+                               for r in by_village],
                 "problems": problems, "open_items": [o for o in items if o.status == "open"][:50]}  # fmt: skip
 
 
@@ -79,8 +115,9 @@ class SitePanelView(CampaignContextMixin, DetailView):
             ctx["enrolment"] = Enrolment.objects.visible_to(self.request.user).filter(
                 campaign=self.campaign, site=site).first()  # fmt: skip
             ctx["recent"] = site.activities.filter(campaign=self.campaign).order_by("-date", "-pk")[:5]
-            items = obligation_status(self.campaign, Site.objects.filter(pk=site.pk), _as_of(self.request, self.campaign))
-            ctx["items"] = [o for o in items if o.subject == "site"]
+            as_of = as_of_param(self.campaign, self.request.GET.get("as_of"))
+            items = obligation_status(self.campaign, campaign_sites(self.campaign).filter(pk=site.pk), as_of)
+            ctx["items"], ctx["as_of"] = [o for o in items if o.subject == "site"], as_of
         return ctx
 
 
@@ -107,21 +144,31 @@ RULE_PERMS = {
 HOME_ITEMS_SHOWN = 12
 
 
-def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
+@dataclass(frozen=True)
+class HomeTodo:
+    """The home panel's figures: the first items to do, how many there are (and how many missing), and the sites
+    behind (落后 / 关注 by the same `light` as the dashboard, from the same obligation rows)."""
+
+    items: list[TodoItem]
+    total: int
+    missing: int
+    behind: list  # Rate per site whose light is red or amber, worst first
+    as_of: object
+    rolling_on: object
+
+
+def home_todo(request, campaign) -> HomeTodo:
     """The signed-in user's missing and open obligations, most urgent first, each with the form that fulfils it.
 
-    Only what the user's roles may record (a liaison is not asked for the village's work plan).
-
-    Returns (the first HOME_ITEMS_SHOWN items, how many there are). A fixed number of queries whatever the size.
+    Only what the user's roles may record (a liaison is not asked for the village's work plan). The sites behind are
+    read from all the rows of the user's sites, as the dashboard reads them. A fixed number of queries.
     """
     from ..reminders import fulfil_url
 
-    user, as_of = request.user, _as_of(request, campaign)
-    enrolled = Enrolment.objects.visible_to(user).filter(campaign=campaign).values("site_id")
-    sites = Site.objects.visible_to(user).filter(pk__in=enrolled)
+    user, as_of = request.user, as_of_param(campaign, request.GET.get("as_of"))
+    rows = obligation_status(campaign, visible_campaign_sites(user, campaign), as_of)
     may = {perm: user_has_role_perm(user, perm) for perm in set(RULE_PERMS.values())}
-    items = [o for o in obligation_status(campaign, sites, as_of)
-             if o.status in ("missing", "open") and may.get(RULE_PERMS.get(o.rule, ""), True)]  # fmt: skip
+    items = [o for o in rows if o.status in ("missing", "open") and may.get(RULE_PERMS.get(o.rule, ""), True)]
     items.sort(key=lambda o: (o.status != "missing", o.due, o.subject_name))
     shown = items[:HOME_ITEMS_SHOWN]
     site_villages = dict(Site.objects.filter(pk__in=[o.subject_id for o in shown if o.subject == "site"])
@@ -133,7 +180,10 @@ def home_todo(request, campaign) -> tuple[list[TodoItem], int]:
         village_id = site_villages.get(o.subject_id) if o.subject == "site" else codes.get(o.subject_id)
         todo.append(TodoItem(o, fulfil_url(o, campaign.pk, village_id), (o.due - as_of).days,
                              may.get(RULE_PERMS.get(o.rule, ""), False)))  # fmt: skip
-    return todo, len(items)
+    behind = sorted((r for r in subject_rates(rows, ("site",)) if r.light in ("red", "amber")),
+                    key=lambda r: (r.light != "red", -r.missing, r.key))  # fmt: skip
+    return HomeTodo(todo, len(items), sum(o.status == "missing" for o in items), behind, as_of,
+                    effective_date(campaign, as_of))
 
 
 class HomePanelView(CampaignContextMixin, TemplateView):
@@ -144,6 +194,7 @@ class HomePanelView(CampaignContextMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.campaign:
-            ctx["todo"], ctx["todo_total"] = home_todo(self.request, self.campaign)
+            home = home_todo(self.request, self.campaign)
+            ctx.update(home=home, todo=home.items, todo_total=home.total, as_of=home.as_of)
             ctx["may_add_activity"] = user_has_role_perm(self.request.user, "campaigns.add_activity")
         return ctx

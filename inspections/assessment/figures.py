@@ -19,9 +19,11 @@ from django.db import connection, connections
 from django.db.models import Count, Q, Sum
 
 from campaigns.installs import install_figures
-from campaigns.models import Activity, Campaign, Enrolment, SurveyResponse
+from campaigns.models import Activity, Campaign, Enrolment
 from campaigns.channels import CONCENTRATED_CODES
-from campaigns.obligation_data import entries_from_channel_days, first_entered_day, obligation_status
+from campaigns.obligation_data import (
+    campaign_sites as obligation_sites, entries_from_channel_days, first_entered_day, obligation_status, survey_by_site,
+)  # fmt: skip
 from campaigns.sanwu_services import sanwu_for_sites
 from sites.models import Area, KeyPerson, Site
 
@@ -58,9 +60,9 @@ def campaign_sites(campaign: Campaign, village: Area):
 
 
 def campaign_sites_of_villages(campaign: Campaign, village_ids):
-    """The campaign's active sites of many villages (what `campaign_sites` is for one village)."""
-    qs = Site.objects.filter(village_id__in=village_ids, is_active=True)
-    return qs.filter(kind__in=campaign.site_kinds) if campaign.site_kinds else qs
+    """The campaign's active sites of many villages (what `campaign_sites` is for one village): the same sites as the
+    home to-do and the missing list (`campaigns.obligation_data.campaign_sites`)."""
+    return obligation_sites(campaign, village_ids=village_ids)
 
 
 def village_figures(campaign: Campaign, village: Area, as_of: datetime.date, rules: dict | None = None) -> VillageFigures:
@@ -260,12 +262,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
             scores[site_id].append(score)
             counted.append(pk)
     sections = section_points(published, counted)
-    survey = {
-        row["enrolment__site_id"]: row
-        for row in SurveyResponse.objects.filter(
-            enrolment__campaign=campaign, enrolment__site__in=site_ids, answered_at__date__lte=as_of
-        ).values("enrolment__site_id").annotate(n=Count("pk"), ok=Count("pk", filter=Q(satisfaction__gte=r["satisfied_at_least"])))
-    }  # fmt: skip
+    survey = survey_by_site(campaign, site_ids, as_of, r["satisfied_at_least"])  # THE satisfaction (every page's)
     deductions = defaultdict(list)
     for row in (
         ItemScore.objects.filter(inspection__in=published.values("pk"), not_applicable=False)

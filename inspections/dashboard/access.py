@@ -7,12 +7,9 @@ only (never in the shared figures): a sealed (暗访) plan appears only to its i
 """
 from __future__ import annotations
 
-import datetime
-
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
 
 from campaigns.models import Campaign
 from sites.models import Area, Site
@@ -95,15 +92,6 @@ def pick(campaigns: list[Campaign], wanted: str | None) -> Campaign | None:
             if c.pk == int(wanted):
                 return c
     return campaigns[0] if campaigns else None
-
-
-def as_of_for(campaign: Campaign, raw: str | None) -> datetime.date:
-    """?as_of=YYYY-MM-DD, default today; clamped to the campaign's period."""
-    try:
-        day = datetime.date.fromisoformat(raw or "")
-    except ValueError:
-        day = timezone.localdate()
-    return max(campaign.starts_on, min(day, campaign.ends_on))
 
 
 def planned(user, campaign: Campaign, node: Node, gens: str) -> dict | None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from campaigns.models import Campaign, Enrolment
-from campaigns.obligation_data import obligation_status
+from campaigns.obligation_data import campaign_sites, obligation_status
+from campaigns.obligations import LIGHT_BADGES, LIGHT_LABELS, effective_date, light
 from sites.models import Area, Site
 
 from ..assessment.compute import q, rank_villages, ranks, rate, site_result, town_rollup, village_result
@@ -28,7 +29,6 @@ from .cache import KEEP, LOCK_SECONDS, TTL, WAIT_SECONDS, generations
 
 LEVELS = {Area.Level.COUNTY: "county", Area.Level.TOWN: "town", Area.Level.VILLAGE: "village"}
 CHILD_LABEL = {"county": "镇/街道", "town": "村/社区", "village": "创建单位"}
-LIGHT_LABELS = {"green": "按时完成", "amber": "有逾期或少量缺失", "red": "缺失较多", "none": "暂无到期事项"}
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,6 @@ class Node:
     @property
     def name(self) -> str:
         return self.site.name if self.site else self.area.name
-
-
-def light(expected: int, done: int, late: int) -> str:
-    """Traffic light of the obligation rules: green = all due done on time, red = over a fifth missing."""
-    if not expected:
-        return "none"
-    missing = expected - done
-    if not missing and not late:
-        return "green"
-    return "red" if missing * 5 > expected else "amber"
 
 
 def campaign_villages(campaign: Campaign, node: Node):
@@ -112,7 +102,7 @@ class Tally:
             "site_expected": self.expected, "site_done": self.done, "on_time": self.on_time,
             "own_expected": self.own_expected, "own_done": self.own_done,
             "completion": rate(done, expected), "light": light(expected, done, late),
-            "light_label": LIGHT_LABELS[light(expected, done, late)],
+            "light_label": LIGHT_LABELS[light(expected, done, late)], "badge": LIGHT_BADGES[light(expected, done, late)],
             "satisfaction": rate(self.satisfied, self.answers), "answers": self.answers, "satisfied": self.satisfied,
             "install_rate": q(sum(self.rates) / len(self.rates)) if self.rates else None, "install_sites": len(self.rates),
             "open_rect": self.open_rect, "proposed": self.proposed, "inspected": self.inspected,
@@ -163,7 +153,7 @@ def build(campaign: Campaign, node: Node, as_of: datetime.date) -> dict:
         score = site_results[node.site.pk].score
     return {
         "etag": f"{node.key}:{campaign.pk}:{as_of}:{uuid.uuid4().hex}",  # one per build: the page fragment's key
-        "campaign": campaign.pk, "as_of": as_of, "rules_version": version, "level": node.level, "score": score,
+        "campaign": campaign.pk, "as_of": as_of, "rolling_on": effective_date(campaign, as_of), "rules_version": version, "level": node.level, "score": score,
         "summary": summary, "kinds": _kinds(total), "sanwu_codes": sorted(total.broken_codes.items()),
         "channels": propaganda, "months": extra["months"], "monthly": extra["monthly"],
         "children": children, "child_label": CHILD_LABEL.get(node.level, ""),
@@ -219,7 +209,8 @@ def _site_detail(campaign, site_results, site_inputs, node, as_of) -> dict | Non
     if r is None:
         return None
     s = site_inputs[node.site.pk]
-    items = [o for o in obligation_status(campaign, Site.objects.filter(pk=node.site.pk), as_of) if o.subject == "site"]
+    site = campaign_sites(campaign).filter(pk=node.site.pk)
+    items = [o for o in obligation_status(campaign, site, as_of) if o.subject == "site"]
     order = {"missing": 0, "late": 1, "open": 2, "done": 3}
     return {"components": r.components, "reasons": list(r.reasons), "proposed": r.proposed_title,
             "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores],
@@ -240,7 +231,7 @@ def _prefixes(node: Node) -> list[str]:
 
 
 def cache_key(campaign_id: int, node_key: str, as_of: datetime.date) -> str:
-    return f"dash:v2:{node_key}:{campaign_id}:{as_of.isoformat()}"
+    return f"dash:v3:{node_key}:{campaign_id}:{as_of.isoformat()}"
 
 
 def build_and_store(campaign: Campaign, node: Node, as_of: datetime.date, gens: str | None = None, *,

@@ -13,7 +13,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from campaigns.models import Activity
-from campaigns.obligations import months_between
+from campaigns.obligations import effective_date, months_between
 from sites.models import Site
 
 from ..models import Rectification
@@ -28,7 +28,7 @@ def child_key(level: str, village_code: str, site_id: int | None):
 
 
 def extras(campaign, node, as_of: datetime.date, site_ids: list[int]) -> dict:
-    start, end = campaign.starts_on, min(as_of, campaign.ends_on)
+    start, end = campaign.starts_on, effective_date(campaign, as_of)
     acts = Activity.objects.filter(campaign=campaign, date__gte=start, date__lte=end)
     if node.site:
         acts = acts.filter(site=node.site)

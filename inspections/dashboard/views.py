@@ -4,6 +4,7 @@ import datetime
 from django.http import Http404
 from django.views.generic import TemplateView
 
+from campaigns.obligation_data import as_of_param
 from sites.models import Site
 
 from ..views.common import NoStoreMixin
@@ -46,7 +47,7 @@ class DashboardView(NoStoreMixin, TemplateView):
         ctx.update(node=node, crumbs=access.breadcrumbs(user, node), campaigns=campaigns, campaign=campaign)
         if campaign is None:
             return ctx
-        as_of = access.as_of_for(campaign, self.request.GET.get("as_of"))
+        as_of = as_of_param(campaign, self.request.GET.get("as_of"))  # the same date as the missing list and the home
         gens = node_generations(node)
         data = cached_build(campaign, node, as_of, gens)
         stale = data.get("stale_since")

@@ -1,9 +1,10 @@
 """Every obligation rule on hand-made calendars (pure: no database)."""
 from datetime import date
+from decimal import Decimal
 
 from campaigns.obligations import (
-    CampaignFacts, Entry, SiteFacts, VillageFacts, evaluate, months_between, rates, rule_settings, semester_of,
-    semesters_between,
+    CampaignFacts, Entry, SiteFacts, VillageFacts, default_as_of, effective_date, evaluate, light, months_between,
+    percent, rates, rule_settings, semester_of, semesters_between,
 )  # fmt: skip
 
 C = CampaignFacts(date(2021, 11, 17), date(2022, 3, 31))
@@ -88,10 +89,27 @@ def test_site_without_recent_door_to_door_or_app_record_is_missing_N3_3():
     site = SiteFacts(3, "甲村小区", "community", "350521101201", outreach=(Entry(date(2021, 12, 1), date(2021, 12, 1)),))
     assert only("recent_outreach", evaluate(C, [site], [], date(2021, 12, 20)))[0].status == "done"
     assert only("recent_outreach", evaluate(C, [site], [], date(2022, 1, 15)))[0].status == "missing"
-    # Not asked before the campaign has run a full window, nor after it ended, nor of other kinds.
+    # Not asked before the campaign has run a full window, nor of other kinds.
     assert only("recent_outreach", evaluate(C, [site], [], date(2021, 12, 10))) == []
-    assert only("recent_outreach", evaluate(C, [site], [], date(2022, 4, 5))) == []
     assert only("recent_outreach", evaluate(C, [enterprise()], [], date(2022, 1, 15))) == []
+
+
+def test_rolling_rule_after_the_end_is_evaluated_at_the_end_N3_3_N6_4():
+    """After the campaign the last 30 days are the campaign's last 30 days: the item does not vanish (issue 16)."""
+    in_march = SiteFacts(3, "甲村小区", "community", "350521101201", outreach=(Entry(date(2022, 3, 20), date(2022, 3, 20)),))
+    quiet = SiteFacts(4, "乙村小区", "community", "350521101202", outreach=(Entry(date(2022, 2, 1), date(2022, 2, 1)),))
+    for as_of in (date(2022, 3, 31), date(2022, 4, 5), date(2026, 12, 1)):
+        done, missing = only("recent_outreach", evaluate(C, [in_march, quiet], [], as_of))
+        assert (done.status, missing.status) == ("done", "missing"), as_of
+        assert done.starts == date(2022, 3, 2) and done.due == date(2022, 3, 31)
+    assert effective_date(C, date(2022, 4, 5)) == date(2022, 3, 31) == default_as_of(C, date(2026, 12, 1))
+    assert effective_date(C, date(2022, 1, 5)) == date(2022, 1, 5) == default_as_of(C, date(2022, 1, 5))
+
+
+def test_light_and_percent_are_the_dashboards_N6_4():
+    assert [light(0, 0, 0), light(5, 5, 0), light(5, 5, 1), light(5, 4, 0), light(5, 3, 0)] == [
+        "none", "green", "amber", "amber", "red"]  # fmt: skip
+    assert percent(2, 3) == Decimal("66.67") and percent(1, 8) == Decimal("12.50") and percent(0, 0) is None
 
 
 def test_village_without_plan_office_or_launch_is_missing_N6_1():
@@ -110,7 +128,8 @@ def test_launch_ceremony_after_due_date_is_late_N6_2():
 
 def test_no_summary_after_the_end_date_is_missing_N6_4():
     v = VillageFacts("350521101201", "甲村")
-    assert only("village_summary", evaluate(C, [], [v], date(2022, 3, 31))) == []
+    assert only("village_summary", evaluate(C, [], [v], date(2022, 3, 30))) == []
+    assert only("village_summary", evaluate(C, [], [v], date(2022, 3, 31)))[0].status == "open"  # the pages' default
     assert only("village_summary", evaluate(C, [], [v], date(2022, 4, 10)))[0].status == "open"
     assert only("village_summary", evaluate(C, [], [v], date(2022, 4, 16)))[0].status == "missing"
     done = VillageFacts("350521101201", "甲村", {"summary": Entry(date(2022, 4, 12), date(2022, 4, 12))})

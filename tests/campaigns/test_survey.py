@@ -1,7 +1,10 @@
 """Public satisfaction survey (N6.2): no login, CSRF, flood limit per client, no personal data; poster with QR."""
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from campaigns.models import Campaign, SurveyResponse
 from campaigns.services import enrolment_apply
@@ -80,7 +83,12 @@ def test_satisfaction_rate_per_village_N6_2(client, enrolment, town_staff, login
     for score in ("5", "4", "2", "5"):
         cache.clear()
         client.post(url(enrolment), {**ANSWER, "satisfaction": score})
+    # Answers count up to the page's date (issue 16): those given today are after 2022-01-10.
+    page = login(town_staff).get(f"/campaigns/missing/?campaign={enrolment.campaign_id}&as_of=2022-01-10")
+    row = [r for r in page.context["by_village"] if r[1] == "甲村"][0]
+    assert (row[3]["n"], row[3]["ok"]) == (0, 0)
+    SurveyResponse.objects.update(answered_at=timezone.make_aware(datetime.datetime(2022, 1, 9, 10)))
     page = login(town_staff).get(f"/campaigns/missing/?campaign={enrolment.campaign_id}&as_of=2022-01-10")
     row = [r for r in page.context["by_village"] if r[1] == "甲村"][0]
     assert (row[3]["n"], row[3]["ok"]) == (4, 3)
-    assert "75%" in page.content.decode()
+    assert "75.00%(4份)" in page.content.decode()

@@ -174,12 +174,14 @@ def test_own_area_and_drill_down_with_breadcrumbs(client, world, county_staff):
     assert [c[0] for c in site.context["crumbs"]][-1] == world.site_a.name
 
 
-def test_as_of_is_clamped_to_the_campaign(client, world, town_staff):
+def test_as_of_defaults_to_today_capped_at_the_end_and_rolling_rules_stop_there_N6_4(client, world, town_staff):
     campaign = assessment_world(world)
     client.force_login(town_staff)
-    response = client.get(url(world.town_x, campaign, as_of=dt.date(2030, 1, 1)))
-    assert response.context["as_of"] == campaign.ends_on
     assert client.get(url(world.town_x)).context["as_of"] == campaign.ends_on  # today is after the 2022 campaign
+    response = client.get(url(world.town_x, campaign, as_of=dt.date(2030, 1, 1)))  # a date asked for is kept…
+    assert response.context["as_of"] == dt.date(2030, 1, 1)
+    assert response.context["data"]["rolling_on"] == campaign.ends_on  # …and "the last 30 days" end with the campaign
+    assert "截至 2030年1月1日" in response.content.decode() and "按结束日计" in response.content.decode()
 
 
 @pytest.mark.parametrize("persona,target", [
