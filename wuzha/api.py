@@ -86,21 +86,11 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 def mask_value(value, kind: str = "text") -> str:
     """Keep just enough to recognise a record: 138****0000, 350***********1234, 张*, 甲村***路.
 
-    IDs and phones use the pages' masks (sites.idcard), so the API never shows more than a page does.
+    The one masking rule of the pages and exports (sites.masking), so the API never shows more than a page does.
     """
-    from sites.idcard import mask_id, mask_phone
+    from sites.masking import mask
 
-    if value in (None, ""):
-        return ""
-    text = str(value)
-    if kind == "phone":
-        return mask_phone(text)
-    if kind == "id_number":
-        return mask_id(text)
-    if kind == "name":
-        return text[0] + "*" * max(len(text) - 1, 1)
-    keep = max(len(text) // 4, 1)
-    return text[:keep] + "*" * (len(text) - keep)
+    return mask(value, kind)
 
 
 @extend_schema_field({"type": "string", "readOnly": True, "description": "已脱敏,接口不提供完整值。"})

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from campaigns.models import Activity
 from sites.models import KeyPerson, Sweep
 from sites.services_keypersons import keyperson_export_log
+from sites.masking import mask_name
 from sites.models import Rectification as ClueRectification
 from wuzha.lib.excel_export import escape_formula
 
@@ -20,9 +21,6 @@ from ..models import Inspection, Rectification
 LEDGERS = ("宣传活动台账", "重点人员管控台账", "扫楼台账", "明察暗访情况表", "整改台账")
 
 
-def mask_name(name: str) -> str:
-    name = name or ""
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
 
 
 def _ws(wb, title, headers):

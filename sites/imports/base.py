@@ -120,6 +120,8 @@ class Ledger(abc.ABC):
     instructions: ClassVar[tuple[str, ...]] = ()
     import_permission: ClassVar[str]  # the user must hold it somewhere to import at all
     export_permission: ClassVar[str]
+    # The model whose personal fields (sites.masking.MASKED_FIELDS) the export carries, masked as on its page.
+    masked_model: ClassVar[str | None] = None
 
     def prepare(self, rows: list[dict], actor) -> Any:
         """Bulk look-ups for all valid rows (a handful of queries, never one per row)."""

@@ -9,7 +9,8 @@ from django.db.models import Q
 from wuzha.lib.crypto import keyed_hash
 
 from ..filters_keypersons import KeyPersonFilter
-from ..idcard import mask_id, mask_phone
+from ..idcard import mask_id
+from ..masking import masked
 from ..models import KeyPerson
 from ..services_keypersons import keyperson_export_log, keyperson_save
 from .base import Column, Ledger, Planned, RowError, registry
@@ -32,6 +33,7 @@ class KeyPersonLedger(Ledger):
     title = "涉诈重点人员"
     import_permission = "sites.add_keyperson"
     export_permission = "sites.export_keyperson"
+    masked_model = "sites.keyperson"
     export_needs_reason = True  # the export view asks for a reason (and offers the full export to view_full_pii)
     natural_key = ("village", "id_number")
     columns = (
@@ -115,7 +117,7 @@ class KeyPersonLedger(Ledger):
         def rows():
             for p in persons:
                 ids = (p.id_number, p.phone, p.phone_alt) if full else (
-                    mask_id(p.id_number), mask_phone(p.phone), mask_phone(p.phone_alt))  # fmt: skip
+                    masked(p, "id_number"), masked(p, "phone"), masked(p, "phone_alt"))  # fmt: skip
                 yield [p.village.parent.name, p.village.name, p.name, labels["gender"].get(p.gender, ""), *ids,
                        p.household_address, p.current_address, labels["category"].get(p.category, ""),
                        labels["risk_level"].get(p.risk_level, ""), labels["status"].get(p.status, ""),

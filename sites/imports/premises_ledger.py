@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 
 from ..filters_keypersons import PremisesFilter
+from ..masking import is_mask_of, masked
 from ..models import Premises, Site, Unit
 from ..services_areas import premises_save
 from .base import Column, Ledger, Planned, RowError, registry
@@ -30,6 +31,7 @@ class PremisesLedger(Ledger):
     title = "重点场所"
     import_permission = "sites.add_premises"
     export_permission = "sites.view_premises"
+    masked_model = "sites.premises"
     natural_key = ("town", "village", "name")
     columns = (
         Column("town", "镇/街道", help="村/社区重名时用于区分,可不填。", example="东桥镇"),
@@ -82,6 +84,11 @@ class PremisesLedger(Ledger):
         for name in FIELDS:
             if name in values:
                 value = values[name]
+                if name == "manager_phone" and "*" in (value or ""):  # the masked export read back
+                    if current is not None and is_mask_of(value, current.manager_phone, "phone"):
+                        continue  # unchanged: keep the stored number
+                    problems.append((name, "管理人电话是脱敏后的号码,请填写完整的 11 位手机号码(或留空)。"))
+                    continue
                 setattr(premises, name, 0 if name == "actual_population" and value is None else value)
         premises.site, premises.risk_flags = site, flags
         try:
@@ -114,7 +121,7 @@ class PremisesLedger(Ledger):
         kinds, flags = dict(Premises.Kind.choices), dict(Premises.RiskFlag.choices)
         for p in queryset.order_by("village__code", "name").iterator(chunk_size=2000):
             yield [p.village.parent.name, p.village.name, p.name, kinds.get(p.kind, p.kind), p.address,
-                   p.site.name if p.site else "", p.manager_name, p.manager_phone, p.actual_population,
+                   p.site.name if p.site else "", p.manager_name, masked(p, "manager_phone"), p.actual_population,
                    "、".join(str(flags.get(f, f)) for f in p.risk_flags or []),
                    "、".join(u.label for u in p.units.all())]  # fmt: skip
 
