@@ -82,7 +82,7 @@ class SiteSerializer(ServiceModelSerializer):
         model = Site
         fields = [
             "id", "village", "village_name", "kind", "name", "address", "contact_name", "contact_phone",
-            "households", "residents", "school_level", "teachers", "students", "employees",
+            "households", "residents", "residents_16_60", "school_level", "teachers", "students", "employees",
             "new_hires_this_year", "latitude", "longitude", "is_active", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["is_active", "created_at", "updated_at"]

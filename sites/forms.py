@@ -17,7 +17,7 @@ class SiteForm(VersionFormMixin, forms.ModelForm):
         model = Site
         fields = [
             "village", "kind", "name", "address", "contact_name", "contact_phone",
-            "households", "residents", "school_level", "teachers", "students",
+            "households", "residents", "residents_16_60", "school_level", "teachers", "students",
             "employees", "new_hires_this_year", "latitude", "longitude",
         ]  # fmt: skip
         widgets = {"contact_phone": forms.TextInput(attrs={"inputmode": "tel"})}
@@ -30,7 +30,7 @@ class SiteForm(VersionFormMixin, forms.ModelForm):
         self.fields["village"].label_from_instance = lambda a: f"{a.parent.name} · {a.name}"
         if not self.instance.pk and len(villages) == 1:
             self.fields["village"].initial = villages[0]
-        for name in ("households", "residents", "teachers", "students", "employees", "new_hires_this_year"):
+        for name in ("households", "residents", "residents_16_60", "teachers", "students", "employees", "new_hires_this_year"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
         kind_group = {f: k for k, fields in Site.SIZE_FIELDS.items() for f in fields}
         self.helper = FormHelper()

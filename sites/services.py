@@ -74,7 +74,7 @@ def require_perm(user, perm: str) -> None:
 
 # Fields an import may set on a site (everything the site form edits except the village).
 SITE_DATA_FIELDS = (
-    "kind", "name", "address", "contact_name", "contact_phone", "households", "residents", "school_level",
+    "kind", "name", "address", "contact_name", "contact_phone", "households", "residents", "residents_16_60", "school_level",
     "teachers", "students", "employees", "new_hires_this_year", "latitude", "longitude",
 )  # fmt: skip
 

@@ -9,7 +9,7 @@ from .villages import VillageLookup
 
 # Model fields filled from the sheet, in column order (the village is resolved separately).
 SITE_FIELDS = (
-    "name", "kind", "address", "contact_name", "contact_phone", "households", "residents", "school_level",
+    "name", "kind", "address", "contact_name", "contact_phone", "households", "residents", "residents_16_60", "school_level",
     "teachers", "students", "employees", "new_hires_this_year", "latitude", "longitude",
 )  # fmt: skip
 
@@ -37,6 +37,9 @@ class SiteLedger(Ledger):
                aliases=("手机号", "电话")),  # fmt: skip
         Column("households", "户数", kind="int", help="村居、小区填写。", example=320),
         Column("residents", "常住人口", kind="int", help="村居、小区填写。", example=960),
+        Column("residents_16_60", "16–60岁常住人口", kind="int", example=620,
+               help="村居、小区填写;创建活动按16–60岁常住人口计算APP安装率时必填。",
+               aliases=("16-60岁常住人口", "16至60周岁人口", "16至60岁常住人口")),  # fmt: skip
         Column("school_level", "学段", kind="choice", choices=tuple(Site.SchoolLevel.choices), help="校园必填。"),
         Column("teachers", "教职工数", kind="int", help="校园填写。"),
         Column("students", "在校学生数", kind="int", help="校园填写。"),
@@ -104,10 +107,11 @@ class SiteLedger(Ledger):
         queryset = SiteFilter(params, queryset=queryset, user=user).qs.order_by("village__code", "name")
         kinds, levels = dict(Site.Kind.choices), dict(Site.SchoolLevel.choices)
         fields = ("village__parent__name", "village__name", *SITE_FIELDS)
+        kind_at, level_at = fields.index("kind"), fields.index("school_level")
         for row in queryset.values_list(*fields).iterator(chunk_size=2000):
             row = list(row)
-            row[3] = kinds.get(row[3], row[3])
-            row[9] = levels.get(row[9], row[9])
+            row[kind_at] = kinds.get(row[kind_at], row[kind_at])
+            row[level_at] = levels.get(row[level_at], row[level_at])
             yield row
 
 

@@ -109,8 +109,8 @@ class Site(models.Model):
 
     # The size fields that apply to each kind; others stay empty.
     SIZE_FIELDS = {
-        Kind.VILLAGE: ("households", "residents"),
-        Kind.COMMUNITY: ("households", "residents"),
+        Kind.VILLAGE: ("households", "residents", "residents_16_60"),
+        Kind.COMMUNITY: ("households", "residents", "residents_16_60"),
         Kind.CAMPUS: ("school_level", "teachers", "students"),
         Kind.ENTERPRISE: ("employees", "new_hires_this_year"),
     }
@@ -129,6 +129,8 @@ class Site(models.Model):
     contact_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[PHONE_VALIDATOR])
     households = models.PositiveIntegerField("户数", null=True, blank=True)
     residents = models.PositiveIntegerField("常住人口", null=True, blank=True)
+    # The base of the APP-install rate when a campaign counts residents aged 16–60 (campaigns.installs).
+    residents_16_60 = models.PositiveIntegerField("16–60岁常住人口", null=True, blank=True)
     school_level = models.CharField("学段", max_length=12, choices=SchoolLevel.choices, blank=True)
     teachers = models.PositiveIntegerField("教职工数", null=True, blank=True)
     students = models.PositiveIntegerField("在校学生数", null=True, blank=True)
