@@ -11,29 +11,17 @@ from django.utils import timezone
 
 from sites.models import Area, Membership, Site
 from sites.roles import Role
+from wuzha.lib.uploads import check_document
 
 from .bulletins import SiteFacts, TargetRule, target_site_ids
 from .models import Bulletin, BulletinImage, BulletinReceipt
 from .photos import inspect_upload
 from .services import require_covers
 
-ATTACHMENT_MAX = 10 * 1024 * 1024
-ATTACHMENT_MAGIC = {"pdf": (b"%PDF",), "docx": (b"PK\x03\x04",), "doc": (b"\xd0\xcf\x11\xe0",)}
-
-
 def check_attachment(upload) -> None:
-    """Size limit and content matching the extension (PDF / Word)."""
-    if upload is None:
-        return
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if upload.size > ATTACHMENT_MAX:
-        raise ValidationError("附件超过 10 MB,请压缩后再上传。")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if ext not in ATTACHMENT_MAGIC or not head.startswith(ATTACHMENT_MAGIC[ext]):
-        raise ValidationError(f"附件“{name}”不是有效的 PDF 或 Word 文件。")
+    """The attachment goes through the document path (checked by content; wuzha/lib/uploads.py)."""
+    if upload is not None:
+        check_document(upload, "附件")
 
 
 def site_facts(area: Area) -> list[SiteFacts]:
@@ -61,9 +49,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin, images=(), is_demo=False) -> 
     bulletin.save()
     for upload, info in checked:
         img = BulletinImage(bulletin=bulletin)
-        ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[info.format]
-        upload.seek(0)
-        img.image.save(f"image.{ext}", ContentFile(upload.read()), save=False)
+        img.image.save(f"image.{info.extension}", ContentFile(info.content), save=False)
         img.thumbnail.save("thumb.jpg", ContentFile(info.thumbnail), save=False)
         img.save()
     ids = target_site_ids(bulletin_rule(bulletin), site_facts(bulletin.area))
@@ -88,9 +74,7 @@ def receipt_acknowledge(*, actor, receipt: BulletinReceipt, channel: str, people
     receipt.channel, receipt.people_reached, receipt.note = channel, people_reached, note
     if evidence:
         info = inspect_upload(evidence)
-        evidence.seek(0)
-        ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[info.format]
-        receipt.evidence.save(f"evidence.{ext}", ContentFile(evidence.read()), save=False)
+        receipt.evidence.save(f"evidence.{info.extension}", ContentFile(info.content), save=False)
     receipt.acknowledged_at = receipt.acknowledged_at or timezone.now()
     receipt.acknowledged_by = actor
     receipt.full_clean()

@@ -5,25 +5,12 @@ from django import forms
 from django.utils import timezone
 
 from sites.models import Area, Site
+from wuzha.lib.uploads import MultipleFileInput, MultiplePhotoField  # noqa: F401  (bulletin_forms imports them here)
 
 from .channels import CHANNEL_FIELDS, REACH_FIELDS
 from .models import Activity, Campaign, EnterpriseVisit, SchoolDuty, VillageDuty
 from .obligations import RULES, rule_settings
 from .services import covers
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 def _villages_for(user, perm, campaign):
@@ -42,7 +29,7 @@ def _channel_div(field: str) -> Div:
 class ActivityForm(forms.ModelForm):
     photos = MultiplePhotoField(
         label="现场照片(可多选)", required=False,
-        help_text="JPG、PNG 或 WEBP,每张不超过 8 MB;拍摄时间和地点会一并保存。",
+        help_text="JPG、PNG 或 WEBP,每张不超过 10 MB;拍摄时间和地点会一并保存。",
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
     )  # fmt: skip
 

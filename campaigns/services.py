@@ -307,9 +307,7 @@ def photo_attach(*, activity: Activity, upload) -> ActivityPhoto:
         .only("pk", "dhash")[:50]
     )
     photo.duplicate_of = next((c for c in candidates if hamming(c.dhash, info.dhash) <= DUPLICATE_BITS), None)
-    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[info.format]
-    upload.seek(0)
-    photo.image.save(f"photo.{ext}", ContentFile(upload.read()), save=False)
+    photo.image.save(f"photo.{info.extension}", ContentFile(info.content), save=False)  # re-encoded, EXIF kept
     photo.thumbnail.save("thumb.jpg", ContentFile(info.thumbnail), save=False)
     photo.save()
     changed = []

@@ -39,3 +39,17 @@ urlpatterns = [
 from .bulletin_urls import urlpatterns as _bulletin_urls  # noqa: E402  (bulletins, issue 10)
 
 urlpatterns += _bulletin_urls
+
+from .views import files as _files  # noqa: E402  (files served through their records' scope, issue 18)
+
+urlpatterns += [
+    path("activities/<int:pk>/photos/<int:photo>/<str:field>/", _files.ActivityPhotoFileView.as_view(),
+         name="activity_photo"),  # fmt: skip
+    path("schools/<int:pk>/duties/<int:duty>/document/", _files.SchoolDutyFileView.as_view(), name="school_duty_file"),
+    path("village-duties/<int:pk>/files/<str:field>/", _files.VillageDutyFileView.as_view(), name="village_duty_file"),
+    path("bulletins/<int:pk>/attachment/", _files.BulletinAttachmentView.as_view(), name="bulletin_attachment"),
+    path("bulletins/<int:pk>/images/<int:image>/<str:field>/", _files.BulletinImageFileView.as_view(),
+         name="bulletin_image"),  # fmt: skip
+    path("bulletins/receipts/<int:pk>/evidence/", _files.ReceiptEvidenceFileView.as_view(), name="bulletin_evidence"),
+    path("b/<uuid:token>/images/<int:image>/", _files.BulletinPublicImageView.as_view(), name="bulletin_public_image"),
+]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from campaigns.models import Campaign
 from sites.models import Area, Membership, Site
 from sites.roles import Role
+from wuzha.lib.uploads import PhotoFormField, SpreadsheetFormField
 
 from .models import InspectionPlan, Standard, StandardItem
 
@@ -54,7 +55,7 @@ StandardItemFormSet = forms.inlineformset_factory(
 
 
 class StandardImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件(.xlsx)", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = SpreadsheetFormField(label="Excel 文件(.xlsx)", extensions=("xlsx",))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,8 +117,7 @@ class ReturnForm(forms.Form):
 
 class RespondForm(forms.Form):
     response = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
-    photos = forms.ImageField(label="整改照片", required=False,
-                              widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))  # fmt: skip
+    photos = PhotoFormField(label="整改照片", required=False)
 
 
 class VerifyForm(forms.Form):

@@ -1,7 +1,7 @@
 """Assessment pages: start a run, watch progress (htmx), results, files, titles, appeals, compare, print."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.db.models.fields.json import KeyTransform
 from django.views.generic import DetailView, ListView, View
@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, View
 from campaigns.models import Campaign
 from sites.models import Area, Site
 from sites.scope import user_scope
+from wuzha.lib.media import file_response
 
 from .assessment import services
 from .assessment.compare import compare_runs
@@ -155,7 +156,7 @@ class AssessmentFileView(RunMixin, View):
         if kind not in ("xlsx", "pdf") or not getattr(run, kind):
             raise Http404("没有该文件。")
         name = f"考核报告-{run.scope.name}-{run.as_of:%Y%m%d}-{run.pk}.{kind}"
-        return FileResponse(getattr(run, kind).open("rb"), as_attachment=True, filename=name)
+        return file_response(getattr(run, kind), filename=name)
 
 
 class AssessmentLedgersView(RunMixin, View):

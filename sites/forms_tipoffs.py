@@ -2,22 +2,11 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from wuzha.lib.uploads import MultipleFileInput as _MultipleFileInput
+from wuzha.lib.uploads import MultiplePhotoField as _MultipleImageField
+
 from .models import Area, Incident, Membership, Premises, Site, Sweep, TipOff
 from .roles import Role
-
-
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _MultipleImageField(forms.FileField):
-    widget = _MultipleFileInput
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class VillageChoiceField(forms.ModelChoiceField):

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from wuzha.lib.excel_export import iter_csv, write_xlsx
+from wuzha.lib.uploads import SpreadsheetFormField
 
 from .imports import registry
 from .imports.jobs import import_job_confirm, import_job_create, is_stale, job_progress
@@ -69,7 +70,7 @@ class ImportTemplateView(LedgerMixin, View):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="选择文件", help_text="支持 .xlsx、.xls、.et(WPS)和 .csv,不超过 20 MB。")
+    file = SpreadsheetFormField(label="选择文件", help_text="支持 .xlsx、.xls、.et(WPS)和 .csv,不超过 20 MB。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,9 +37,7 @@ def tipoff_submit(*, kind: str, what: str, village: Area, site=None, address: st
     tip.save()
     for upload, info in checked:
         photo = TipPhoto(tip=tip)
-        ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[info.format]
-        upload.seek(0)
-        photo.image.save(f"photo.{ext}", ContentFile(upload.read()), save=False)
+        photo.image.save(f"photo.{info.extension}", ContentFile(info.content), save=False)
         photo.thumbnail.save("thumb.jpg", ContentFile(info.thumbnail), save=False)
         photo.save()
     return tip

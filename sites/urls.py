@@ -80,3 +80,10 @@ urlpatterns += [
     path("reminders/<int:pk>/open/", rem.ReminderOpenView.as_view(), name="reminder_open"),
     path("reminders/<int:pk>/clear/", rem.ReminderClearView.as_view(), name="reminder_clear"),
 ]
+
+from . import views_files as files  # noqa: E402  (files served through their records' scope, issue 18)
+
+urlpatterns += [
+    path("tipoffs/<int:pk>/photos/<int:photo>/<str:field>/", files.TipPhotoFileView.as_view(), name="tipoff_photo"),
+    path("sweeps/<int:pk>/findings/<int:finding>/photo/", files.FindingPhotoFileView.as_view(), name="finding_photo"),
+]

@@ -15,5 +15,8 @@ OBJECT_IN_VILLAGE = {model: make for app in _APPS for model, make in app.OBJECT_
 # URL names any visitor may open without logging in.
 PUBLIC_URL_NAMES = set().union(*(app.PUBLIC_URL_NAMES for app in _APPS))
 
+# Public files (no login) behind a token: an unknown token is 404.
+PUBLIC_FILE_URL_NAMES = set().union(*(getattr(app, "PUBLIC_FILE_URL_NAMES", set()) for app in _APPS))
+
 # URL names addressed by an area code (the crawl tries the codes of villages and towns out of scope).
 AREA_CODE_URL_NAMES = set().union(*(getattr(app, "AREA_CODE_URL_NAMES", set()) for app in _APPS))

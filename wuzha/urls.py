@@ -1,5 +1,4 @@
 """Top-level URLs: one namespace per app; every page needs a login unless marked otherwise."""
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -32,8 +31,5 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin_login"),  # the portal login, with its second factor
     path("admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL maps /media/: every file is served by the view of the record it belongs to (wuzha/lib/media.py),
+# which finds the record through its scope; in production nginx sends the bytes (README, "Serving media").

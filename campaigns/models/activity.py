@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import PhotoField
 
 from ..channels import CHANNEL_FIELDS, FIELD_LABELS, Channel, cleaned_reach, reach_errors
 from .campaign import Campaign
@@ -133,8 +135,8 @@ class ActivityPhoto(models.Model):
     """An evidence photo, checked on upload (campaigns/photos.py), with its EXIF time and place kept."""
 
     activity = models.ForeignKey(Activity, verbose_name="宣传活动", on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to=_photo_path)
-    thumbnail = models.ImageField("缩略图", upload_to=_photo_path, blank=True)
+    image = PhotoField("照片", upload_to=RandomName("activities"))
+    thumbnail = PhotoField("缩略图", upload_to=RandomName("activities"), blank=True)
     width = models.PositiveIntegerField("宽", default=0)
     height = models.PositiveIntegerField("高", default=0)
     size = models.PositiveIntegerField("文件大小(字节)", default=0)

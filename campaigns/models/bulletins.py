@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import DocumentField, PhotoField
 
 from ..bulletins import due_date, is_overdue
 
@@ -36,10 +38,8 @@ class Bulletin(models.Model):
     fraud_type = models.CharField("诈骗类型", max_length=20, choices=FraudType.choices)
     what_happened = models.TextField("案例经过", max_length=4000)
     how_to_guard = models.TextField("防范提示", max_length=4000)
-    attachment = models.FileField(
-        "附件", upload_to="bulletins/%Y/%m/", blank=True,
-        validators=[FileExtensionValidator(["pdf", "docx", "doc"])], help_text="PDF 或 Word,10 MB 以内",
-    )  # fmt: skip
+    attachment = DocumentField("附件", upload_to=RandomName("bulletins/attachments"), blank=True,
+                               help_text="PDF、Word、Excel 或 WPS 文件,20 MB 以内")  # fmt: skip
     site_kinds = models.JSONField("推送单位类型", default=list, blank=True, help_text="不选则推送所有类型")
     min_new_hires = models.PositiveIntegerField(
         "企业本年新招员工不少于", null=True, blank=True, help_text="只对企业生效;留空则不限"
@@ -76,8 +76,8 @@ def _image_path(instance, filename):
 
 class BulletinImage(models.Model):
     bulletin = models.ForeignKey(Bulletin, verbose_name="预警通报", on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField("图片", upload_to=_image_path)
-    thumbnail = models.ImageField("缩略图", upload_to=_image_path, blank=True)
+    image = PhotoField("图片", upload_to=RandomName("bulletins/images"))
+    thumbnail = PhotoField("缩略图", upload_to=RandomName("bulletins/images"), blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "通报图片"
@@ -117,7 +117,7 @@ class BulletinReceipt(models.Model):
     )  # fmt: skip
     channel = models.CharField("传达方式", max_length=12, choices=Channel.choices, blank=True)
     people_reached = models.PositiveIntegerField("传达人数", null=True, blank=True)
-    evidence = models.ImageField("佐证照片", upload_to="bulletins/evidence/%Y/%m/", blank=True)
+    evidence = PhotoField("佐证照片", upload_to=RandomName("bulletins/evidence"), blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     reminded_at = models.DateTimeField("催办时间", null=True, blank=True)
 
@@ -135,6 +135,9 @@ class BulletinReceipt(models.Model):
 
     def __str__(self):
         return f"{self.bulletin} → {self.site or self.village}"
+
+    def file_url(self, field: str) -> str:
+        return reverse("campaigns:bulletin_evidence", args=[self.pk])
 
     @property
     def addressee(self):

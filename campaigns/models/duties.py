@@ -3,10 +3,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import DocumentField, PhotoField
 
 from .campaign import Campaign
 
@@ -28,7 +31,7 @@ class SchoolDuty(models.Model):
     )  # fmt: skip
     column_url = models.URLField("学校官网反诈专栏网址", blank=True)
     rules_clause = models.BooleanField("校纪校规已列入刷单、买卖电话卡和银行卡", default=False)
-    rules_document = models.FileField("校纪校规文件", upload_to="duties/school/", blank=True)
+    rules_document = DocumentField("校纪校规文件", upload_to=RandomName("duties/school"), blank=True)
     parents_total = models.PositiveIntegerField("家长人数(约)", null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更新人", **_by)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -43,6 +46,9 @@ class SchoolDuty(models.Model):
 
     def __str__(self):
         return f"{self.site} · 学校任务"
+
+    def file_url(self, field: str) -> str:
+        return reverse("campaigns:school_duty_file", args=[self.site_id, self.pk])
 
     def clean(self):
         if self.site_id and self.site.kind != Site.Kind.CAMPUS:
@@ -110,9 +116,9 @@ class VillageDuty(models.Model):
     )  # fmt: skip
     kind = models.CharField("事项", max_length=12, choices=Kind.choices)
     done_on = models.DateField("完成日期")
-    document = models.FileField("文件", upload_to="duties/village/", blank=True)
+    document = DocumentField("文件", upload_to=RandomName("duties/village"), blank=True)
     members = models.TextField("成员(工作专班)", blank=True)
-    photo = models.ImageField("照片", upload_to="duties/village/", blank=True)
+    photo = PhotoField("照片", upload_to=RandomName("duties/village"), blank=True)
     host_site = models.ForeignKey(
         Site, verbose_name="观摩的示范单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -136,6 +142,9 @@ class VillageDuty(models.Model):
 
     def __str__(self):
         return f"{self.village} · {self.get_kind_display()}"
+
+    def file_url(self, field: str) -> str:
+        return reverse("campaigns:village_duty_file", args=[self.pk, field])
 
     def clean(self):
         if self.kind == self.Kind.OFFICE and not self.members.strip():

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from sites.models import Area, Site
 from sites.scope import user_has_role_perm
 from sites.views_common import RolePermRequiredMixin
+from wuzha.lib.uploads import SpreadsheetFormField
 
 from ..install_import import HEADERS, official_installs_upload
 from ..installs import BASES, campaign_base, campaign_gap, install_figures, village_install_figures
@@ -19,7 +20,7 @@ from .common import CampaignContextMixin
 
 
 class InstallUploadForm(forms.Form):
-    file = forms.FileField(label="官方安装数表格(xlsx / xls / csv)")
+    file = SpreadsheetFormField(label="官方安装数表格(xlsx / xls / csv)", extensions=("xlsx", "xls", "et", "csv"))
 
 
 class InstallSettingsForm(forms.Form):
@@ -74,7 +75,7 @@ class InstallReconciliationView(RolePermRequiredMixin, CampaignContextMixin, Tem
             return redirect(target)
         form = InstallUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            messages.error(request, "请选择要上传的文件。")
+            messages.error(request, ";".join(form.errors.get("file", [])) or "请选择要上传的文件。")
             return redirect(target)
         upload = form.cleaned_data["file"]
         try:

@@ -9,6 +9,8 @@ from django.urls import reverse
 from campaigns.models import Campaign
 from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import DocumentField, SpreadsheetField
 
 
 class AssessmentRulesQuerySet(ScopedQuerySet):
@@ -86,8 +88,8 @@ class AssessmentRun(models.Model):
     villages_done = models.PositiveIntegerField("已完成村数", default=0)
     summary = models.JSONField("汇总结果", default=dict, blank=True)
     result_hash = models.CharField("结果摘要", max_length=64, blank=True)
-    xlsx = models.FileField("Excel 报告", upload_to="assessments/", blank=True)
-    pdf = models.FileField("PDF 报告", upload_to="assessments/", blank=True)
+    xlsx = SpreadsheetField("Excel 报告", upload_to=RandomName("assessments"), blank=True)
+    pdf = DocumentField("PDF 报告", upload_to=RandomName("assessments"), blank=True)
     pdf_status = models.CharField("PDF 状态", max_length=8, choices=PdfStatus.choices, blank=True, default="")
     pdf_attempts = models.PositiveSmallIntegerField("PDF 生成次数", default=0)
     error = models.TextField("错误", blank=True)

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from sites.models import Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import PhotoField
 
 from .plan import InspectionPlan, insider_q
 from .standard import Standard, StandardItem
@@ -131,7 +133,7 @@ class Evidence(models.Model):
         "inspections.Rectification", verbose_name="整改", null=True, blank=True, on_delete=models.CASCADE,
         related_name="photos",
     )  # fmt: skip
-    image = models.ImageField("照片", upload_to="evidence/%Y/%m/")
+    image = PhotoField("照片", upload_to=RandomName("inspections/evidence"))
     taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from .. import scoring
-from ..images import check_image
+from ..images import evidence_facts, inspect_upload
 from ..models import Evidence, Inspection, InspectionPlan, ItemScore, Rectification, ReviewComment
 from .common import require_object_perm
 
@@ -137,11 +138,11 @@ def inspection_approve(*, actor, inspection: Inspection, comment: str = "") -> I
 
 @transaction.atomic
 def evidence_add(*, actor, upload, item_score: ItemScore | None = None, rectification: Rectification | None = None):
-    """Keep a photo (file as uploaded, so its EXIF stays) after checking it is a real image."""
-    facts = check_image(upload)
+    """Keep a photo after checking it on the photo path: stored re-encoded, its EXIF (time, place) kept."""
+    info = inspect_upload(upload)
     site = item_score.inspection.site if item_score else rectification.site
-    evidence = Evidence(site=site, item_score=item_score, rectification=rectification, image=upload,
-                        uploaded_by=actor, **facts)  # fmt: skip
+    evidence = Evidence(site=site, item_score=item_score, rectification=rectification, uploaded_by=actor,
+                        image=ContentFile(info.content, name=f"photo.{info.extension}"), **evidence_facts(info))  # fmt: skip
     evidence.full_clean()
     evidence.save()
     return evidence

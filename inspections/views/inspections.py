@@ -4,7 +4,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView, View
@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from sites.models import Site
 from sites.scope import user_has_role_perm
+from wuzha.lib.media import file_response
 
 from ..exports import INSPECTION_COLUMNS, XlsxExportMixin
 from ..facts import site_facts
@@ -196,7 +197,7 @@ class EvidenceFileView(NoStoreMixin, DetailView):
         )
         if evidence.item_score_id:
             log_sealed_view(request, evidence.item_score.inspection.plan)
-        return FileResponse(evidence.image.open("rb"), content_type="image/" + evidence.image.name.rsplit(".", 1)[-1])
+        return file_response(evidence.image)
 
 
 class HomePanelView(NoStoreMixin, TemplateView):

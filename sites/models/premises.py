@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from wuzha.lib.crypto import EncryptedCharField
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import PhotoField
 
 from ..idcard import mask_phone, validate_mobile
 from ..scope import ScopedQuerySet
@@ -182,11 +184,7 @@ class Finding(models.Model):
     description = models.TextField("情况")
     follow_up = models.TextField("后续处置", blank=True)
     resolved = models.BooleanField("已处置", default=False)
-    photo = models.FileField(
-        "照片", upload_to="sweeps/%Y/%m/", blank=True,
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"], "照片须为 jpg、png 或 webp 格式。"),
-                    validate_photo_size],
-    )  # fmt: skip
+    photo = PhotoField("照片", upload_to=RandomName("sweeps"), blank=True)
 
     objects = FindingQuerySet.as_manager()
 

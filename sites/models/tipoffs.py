@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 
 from wuzha.lib.crypto import EncryptedCharField
+from wuzha.lib.media import RandomName
+from wuzha.lib.uploads import PhotoField
 
 from ..idcard import mask_phone
 from ..scope import ScopedQuerySet
@@ -109,8 +111,8 @@ def _photo_path(instance, filename):
 
 class TipPhoto(models.Model):
     tip = models.ForeignKey(TipOff, verbose_name="举报线索", on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to=_photo_path)
-    thumbnail = models.ImageField("缩略图", upload_to=_photo_path, blank=True)
+    image = PhotoField("照片", upload_to=RandomName("tipoffs"))
+    thumbnail = PhotoField("缩略图", upload_to=RandomName("tipoffs"), blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "线索照片"

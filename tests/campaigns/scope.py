@@ -57,3 +57,4 @@ def _receipt(village):
 OBJECT_IN_VILLAGE[Bulletin] = lambda village: bulletin_in(village.parent)
 OBJECT_IN_VILLAGE[BulletinReceipt] = _receipt
 PUBLIC_URL_NAMES: set[str] = {"campaigns:survey", "campaigns:bulletin_public"}
+PUBLIC_FILE_URL_NAMES: set[str] = {"campaigns:bulletin_public_image"}

@@ -11,6 +11,7 @@ from campaigns.obligation_data import obligation_status
 from campaigns.services import enrolment_apply
 from sites.models import Site
 from tests.factories import SiteFactory
+from tests.files import PDF
 
 from .factories import ActivityFactory, CampaignFactory
 
@@ -25,7 +26,7 @@ def test_school_liaison_saves_column_and_rules_clause_N3_4(campaign, world, scho
     client = login(school_liaison)
     response = client.post(f"/campaigns/schools/{world.school_a.pk}/", {
         "column_url": "https://school.example.cn/fanzha", "rules_clause": "on",
-        "rules_document": SimpleUploadedFile("校纪校规.pdf", b"%PDF-1.4"), "parents_total": 480,
+        "rules_document": SimpleUploadedFile("校纪校规.pdf", PDF), "parents_total": 480,
     })  # fmt: skip
     assert response.status_code == 302
     duty = SchoolDuty.objects.get()
@@ -57,13 +58,13 @@ def test_visit_to_a_non_enterprise_is_refused_N3_5(campaign, world, cadre_a):
 
 
 def test_village_plan_office_launch_and_summary_N6_1(campaign, world, cadre_a):
-    doc = SimpleUploadedFile("方案.pdf", b"%PDF-1.4")
+    doc = SimpleUploadedFile("方案.pdf", PDF)
     village_duty_record(actor=cadre_a, duty=VillageDuty(campaign=campaign, village=world.village_a, kind="plan",
                                                         done_on=date(2021, 11, 20), document=doc))  # fmt: skip
     with pytest.raises(ValidationError, match="已登记过"):
         village_duty_record(actor=cadre_a, duty=VillageDuty(
             campaign=campaign, village=world.village_a, kind="plan", done_on=date(2021, 11, 21),
-            document=SimpleUploadedFile("b.pdf", b"%PDF")))  # fmt: skip
+            document=SimpleUploadedFile("b.pdf", PDF)))  # fmt: skip
     with pytest.raises(ValidationError, match="成员"):
         village_duty_record(actor=cadre_a, duty=VillageDuty(campaign=campaign, village=world.village_a, kind="office",
                                                             done_on=date(2021, 11, 20)))  # fmt: skip

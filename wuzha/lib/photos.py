@@ -1,5 +1,6 @@
-"""Evidence photo checks: real image type by decoding, size limit, extension vs content, EXIF time and
-place, a thumbnail, and a perceptual difference hash (dHash) to spot a photo reused on another record.
+"""The one photo path (every photo field of every app): real image type by decoding, one size limit,
+extension vs content, EXIF time and place, a re-encoded copy to store (EXIF kept; whatever rode along in
+the file is dropped), a thumbnail, and a perceptual difference hash (dHash) to spot a photo reused elsewhere.
 """
 import io
 from dataclasses import dataclass
@@ -9,10 +10,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
-# Decoded format -> extensions a file of that format may carry.
-FORMATS = {"JPEG": {"jpg", "jpeg"}, "PNG": {"png"}, "WEBP": {"webp"}}
+# Decoded format -> extensions a file of that format may carry (MPO: a phone's JPEG with a second frame).
+FORMATS = {"JPEG": {"jpg", "jpeg"}, "MPO": {"jpg", "jpeg"}, "PNG": {"png"}, "WEBP": {"webp"}}
+# Decoded format -> (format it is stored in, extension of the stored file).
+STORED_AS = {"JPEG": ("JPEG", "jpg"), "MPO": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "WEBP": ("WEBP", "webp")}
+ACCEPTED = "请上传 JPG、PNG 或 WEBP 照片。"
 THUMB_SIZE = (320, 320)
 DUPLICATE_BITS = 3  # two dHashes this close (Hamming distance) are taken as the same photo
 
@@ -28,6 +32,8 @@ class PhotoInfo:
     latitude: Decimal | None
     longitude: Decimal | None
     thumbnail: bytes
+    content: bytes = b""  # the re-encoded photo: what is stored
+    extension: str = ""  # of the stored file: jpg, png or webp
 
 
 def dhash(image: Image.Image, size: int = 8) -> str:
@@ -85,8 +91,39 @@ def _taken_at(exif) -> datetime | None:
         return None
 
 
+def reencode(image: Image.Image, exif) -> tuple[bytes, str]:
+    """The decoded pixels written again in their own format, EXIF (time, place, orientation) and colour profile kept."""
+    fmt, ext = STORED_AS[image.format]
+    raw = image.info.get("exif") or (exif.tobytes() if exif else b"")
+    kwargs = {"exif": raw} if raw else {}
+    if image.info.get("icc_profile"):
+        kwargs["icc_profile"] = image.info["icc_profile"]
+    if fmt == "JPEG":
+        kwargs["quality"] = "keep" if image.format == "JPEG" else 92  # the original quantisation: no visible loss
+        frame = image if image.mode in ("RGB", "L", "CMYK") else image.convert("RGB")
+    elif fmt == "WEBP":
+        kwargs["quality"] = 90
+        frame = image
+    else:
+        frame = image
+    buffer = io.BytesIO()
+    try:
+        frame.save(buffer, fmt, **kwargs)
+    except (ValueError, OSError):  # e.g. "keep" on an unusual JPEG: the default quality then
+        kwargs.pop("quality", None)
+        buffer = io.BytesIO()
+        frame.save(buffer, fmt, **{**kwargs, **({"quality": 92} if fmt != "PNG" else {})})
+    return buffer.getvalue(), ext
+
+
 def inspect_upload(upload) -> PhotoInfo:
-    """Check an uploaded file and describe it; raises ValidationError with a Chinese message."""
+    """Check an uploaded file and describe it; raises ValidationError with a Chinese message.
+
+    A file already checked on this path (a form's photo field did it) is not decoded twice.
+    """
+    known = getattr(upload, "photo_info", None)
+    if isinstance(known, PhotoInfo):
+        return known
     name = getattr(upload, "name", "") or ""
     size = getattr(upload, "size", None)
     if size is None:
@@ -104,14 +141,15 @@ def inspect_upload(upload) -> PhotoInfo:
             raise ValidationError(f"照片“{name}”像素过大,请缩小后再上传。")
         image.load()  # full decode: truncated or fake files fail here
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(f"“{name}”不是有效的图片文件,请上传 JPG、PNG 或 WEBP 照片。") from exc
+        raise ValidationError(f"“{name}”不是有效的图片文件,{ACCEPTED}") from exc
     fmt = image.format
     if fmt not in FORMATS:
-        raise ValidationError(f"“{name}”的图片格式({fmt})不支持,请上传 JPG、PNG 或 WEBP 照片。")
+        raise ValidationError(f"“{name}”的图片格式({fmt})不支持,{ACCEPTED}")
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in FORMATS[fmt]:
         raise ValidationError(f"“{name}”的扩展名与内容不符:文件实际是 {fmt} 图片。")
     exif = image.getexif()
+    content, extension = reencode(image, exif)
     lat, lon = _gps(exif)
     upright = ImageOps.exif_transpose(image)
     thumb = upright.convert("RGB")
@@ -121,4 +159,5 @@ def inspect_upload(upload) -> PhotoInfo:
     return PhotoInfo(
         format=fmt, width=upright.width, height=upright.height, size=size, dhash=dhash(upright),
         taken_at=_taken_at(exif), latitude=lat, longitude=lon, thumbnail=buffer.getvalue(),
+        content=content, extension=extension,
     )  # fmt: skip

@@ -162,6 +162,12 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# MEDIA_URL is never routed: files are served by their records' views (wuzha/lib/media.py). In production the
+# view answers with X-Accel-Redirect into this internal nginx location (README, "Serving media"); empty: it
+# streams the file itself (development, tests).
+WUZHA_MEDIA_ACCEL = env.str("WUZHA_MEDIA_ACCEL", default="")
+if WUZHA_MEDIA_ACCEL and not (WUZHA_MEDIA_ACCEL.startswith("/") and WUZHA_MEDIA_ACCEL.endswith("/")):
+    raise ImproperlyConfigured(f"WUZHA_MEDIA_ACCEL 须以 / 开头和结尾,如 /protected/(当前为 {WUZHA_MEDIA_ACCEL!r})。")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
