@@ -62,3 +62,21 @@ def write_files(run) -> None:
         fields += ["pdf", "pdf_status"]
     run.save(update_fields=fields)
     _delete_unused(run, old)
+
+
+def refresh_files(run) -> None:
+    """The report written again after the 命名 decisions (定稿), so the filed files list the confirmed titles: the
+    workbook now, the PDF queued again (its task runs when the caller's transaction commits). A town's workbook
+    takes well under a second; a county's a few seconds."""
+    from django.utils import timezone
+
+    from sites.outbox import task_enqueue
+
+    from ..tasks import assessment_pdf
+
+    write_xlsx(run)
+    run.pdf_status = AssessmentRun.PdfStatus.PENDING
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        pdf_status=run.pdf_status, pdf_attempts=0, heartbeat_at=timezone.now()
+    )
+    task_enqueue(assessment_pdf, run.pk)

@@ -153,7 +153,8 @@ def build_report(run, results) -> Report:
         village = d["village"]["name"]
         inspections += d["published_inspections"] if "published_inspections" in d else len(d.get("inspections", ()))
         for s in d["sites"]:
-            row = {"village": village, "site": s["name"], "kind": kind_label(s["kind"]), "score": score_text(s["score"])}
+            row = {"village": village, "site": s["name"], "kind": kind_label(s["kind"]),
+                   "score": score_text(s["score"])}  # fmt: skip
             granted, note = decided.get(s["site_id"], (None, ""))
             if s["proposed_title"] and granted is False:
                 refused.append({**row, "codes": [DECLINED], "reasons": "经确认不予命名" + (f":{note}" if note else "")})
@@ -200,7 +201,8 @@ def summary_text(run, results, *, titled, refused, reason_counts, confirmed, pen
     else:
         parts.append("没有单位达到命名条件,拟命名单位:无;")
     if refused:
-        parts.append(f"未予命名单位{len(refused)}个,主要原因:" + "、".join(f"{label}{n}个" for label, n in reason_counts) + "。")
+        counted = "、".join(f"{label}{n}个" for label, n in reason_counts)
+        parts.append(f"未予命名单位{len(refused)}个,主要原因(一个单位可有多项):{counted}。")
     else:
         parts.append("未予命名单位:无。")
     scored = [r for r in results if r.score is not None]

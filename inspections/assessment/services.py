@@ -211,6 +211,9 @@ def assessment_freeze(*, actor, run: AssessmentRun) -> AssessmentRun:
             run.frozen_at = timezone.now()
             run.save(update_fields=["frozen_at"])
             _log(run, AssessmentEvent.Action.FREEZE, actor)
+            from .files import refresh_files
+
+            refresh_files(run)  # the filed report lists the confirmed 命名
     return run
 
 

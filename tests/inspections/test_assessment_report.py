@@ -69,8 +69,9 @@ def pdf_pages(run, tmp_path) -> list[str]:
     return texts
 
 
-def test_pdf_pages_carry_heading_summary_lists_sanwu_case_and_subtotals_N6_4(world, county_staff, tmp_path,
-                                                                             django_capture_on_commit_callbacks):  # fmt: skip
+def test_pdf_pages_carry_heading_summary_lists_sanwu_case_and_subtotals_N6_4(
+    world, county_staff, tmp_path, django_capture_on_commit_callbacks
+):
     campaign = report_world(world)
     run = compile_run(campaign, world, county_staff, django_capture_on_commit_callbacks)
     pages = pdf_pages(run, tmp_path)
@@ -79,11 +80,12 @@ def test_pdf_pages_carry_heading_summary_lists_sanwu_case_and_subtotals_N6_4(wor
     assert "2022年3月31日" in pages[-1] and pages[-1].endswith("测试县综治办2022年3月31日")  # signed, dated as_of
     b, site_b = world.village_b.name, world.site_b.name
     assert ("截至2022年3月31日,测试县2个镇(街道)共考核村(社区)3个、创建单位5个,计入期内已公布的明察暗访检查2次。"
-            "拟命名单位1个(待确认命名);未予命名单位4个,主要原因:得分低于命名分数线4个、期内没有已公布的明察暗访检查3个、"
-            f"“三无”不成立1个。得分最高的是{b}(70.00分),最低的是{world.village_c.name}(0.00分)。") in first
+            "拟命名单位1个(待确认命名);未予命名单位4个,主要原因(一个单位可有多项):得分低于命名分数线4个、"
+            f"期内没有已公布的明察暗访检查3个、“三无”不成立1个。得分最高的是{b}(70.00分),最低的是{world.village_c.name}(0.00分)。") in first
     titled = everything.split("二、拟命名单位(待确认命名)")[1].split("三、未予命名单位及原因")[0]
     assert "甲村甲村幸福小区无诈小区90.00" in titled and "无诈校园" not in titled
-    assert f"1甲镇{b}70.00" in everything and f"{world.town_y.name}{world.village_c.name}0.00" in everything  # ranking: 0.00, not —
+    assert f"1甲镇{b}70.00" in everything
+    assert f"{world.town_y.name}{world.village_c.name}0.00" in everything  # the ranking prints 0.00, not —
     assert f"乙村{site_b}无诈小区70.00“三无”不成立(N1.a);得分70.00低于命名分数线85" in everything.replace(b, "乙村")
     assert "甲村甲村小学无诈校园0.00得分0低于命名分数线85;期内没有已公布的明察暗访检查" in everything
     assert f"{site_b}无诈小区不成立决定性案件:2022年1月15日{b}·{site_b}发生电诈被骗案件(刷单返利)" in everything
@@ -184,6 +186,23 @@ def test_campaign_form_sets_the_report_heading_N6_4(world, county_staff):
     assert form.is_valid(), form.errors
     campaign = form.save()
     assert campaign.issuing_office == "测试县综治办公室" and campaign.report_issued_on == dt.date(2022, 4, 8)
-    blank = CampaignForm(data={**data, "name": "无诈创建二", "issuing_office": "", "report_issued_on": ""}, user=county_staff)
+    blank = CampaignForm(data={**data, "name": "无诈创建二", "issuing_office": "", "report_issued_on": ""},
+                         user=county_staff)  # fmt: skip
     assert blank.is_valid(), blank.errors
     assert blank.save().report_issued_on is None
+
+
+def test_freezing_writes_the_files_again_with_the_confirmed_titles_N6_4(world, county_staff, tmp_path,
+                                                                        django_capture_on_commit_callbacks):
+    campaign = report_world(world)
+    run = compile_run(campaign, world, county_staff, django_capture_on_commit_callbacks)
+    services.assessment_publish(actor=county_staff, run=run)
+    services.title_confirm(actor=county_staff, run=run, site=world.site_a, granted=True, note="县综治委审定")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assessment_freeze(actor=county_staff, run=run)
+    run.refresh_from_db()
+    assert run.pdf_status == "ready" and run.pdf_attempts == 1
+    cover = {r[0]: r[1] for r in load_workbook(io.BytesIO(run.xlsx.read()))["报告"].iter_rows(values_only=True)}
+    assert cover["命名单位(已确认)"] == "甲村·甲村幸福小区" and "经确认命名单位1个;" in cover["概述"]
+    everything = "".join(pdf_pages(run, tmp_path))
+    assert "二、命名单位(已确认)村(社区)创建单位类型得分说明甲村甲村幸福小区无诈小区90.00县综治委审定" in everything
