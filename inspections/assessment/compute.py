@@ -191,7 +191,7 @@ def site_result(site: SiteInput, rules: dict) -> SiteResult:
         proposed = False
     if score < number(t["min_score"]):
         proposed = False
-        reasons.append(f"得分 {score} 低于命名分数线 {t['min_score']}")
+        reasons.append(f"得分 {q(score)} 低于命名分数线 {t['min_score']}")  # 0.00, not the 0 a zeroed score is
         codes.append("score")
     if t.get("no_open_rectification", True) and site.open_rectifications:
         proposed = False

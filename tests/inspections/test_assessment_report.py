@@ -87,7 +87,7 @@ def test_pdf_pages_carry_heading_summary_lists_sanwu_case_and_subtotals_N6_4(
     assert f"1甲镇{b}70.00" in everything
     assert f"{world.town_y.name}{world.village_c.name}0.00" in everything  # the ranking prints 0.00, not —
     assert f"乙村{site_b}无诈小区70.00“三无”不成立(N1.a);得分70.00低于命名分数线85" in everything.replace(b, "乙村")
-    assert "甲村甲村小学无诈校园0.00得分0低于命名分数线85;期内没有已公布的明察暗访检查" in everything
+    assert "甲村甲村小学无诈校园0.00得分0.00低于命名分数线85;期内没有已公布的明察暗访检查" in everything
     assert f"{site_b}无诈小区不成立决定性案件:2022年1月15日{b}·{site_b}发生电诈被骗案件(刷单返利)" in everything
     assert "甲村幸福小区无诈小区成立无案件" in everything
     assert ("甲村甲村幸福小区无诈小区组织领导20.0020.00甲村甲村幸福小区无诈小区宣传发动25.0030.00"
