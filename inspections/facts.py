@@ -1,7 +1,9 @@
 """Fills `scoring.SiteFacts` for sites and a period from the data that exists.
 
-Incidents come from the sites app (victim cases, suspects, dens, losses; annulled ones never count) and
-activities from the campaigns app (concentrated events, APP installs over the site's population). The
+Incidents come from the sites app (victim cases, suspects, dens, losses; annulled ones never count),
+concentrated events from the campaigns app's activities, and the APP-install rate from THE install figure
+(`campaigns.installs.install_figures`: official where uploaded, else the ledger, over the campaign's base), the
+same the assessment scores. The
 bulk functions take a list of site ids and cost one query each whatever the number of sites; the
 per-site hooks call them with one id (used by the inspection gate page).
 """
@@ -10,16 +12,15 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 
 from campaigns.channels import CONCENTRATED
+from campaigns.installs import install_figures
 from campaigns.models import Activity
 from sites.models import Incident, Site
 
 from .models import Rectification
 from .scoring import SiteFacts
-
-POPULATION_FIELDS = {"residents": "residents", "students": "students", "employees": "employees"}
 
 
 def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date, *, within=None) -> dict[int, dict]:
@@ -46,11 +47,10 @@ def incident_facts_bulk(site_ids, start: datetime.date, end: datetime.date, *, w
 
 
 def activity_facts_bulk(sites, start: datetime.date, end: datetime.date, campaign=None, *, agg=None) -> dict[int, dict]:
-    """{site_id: {"concentrated_events", "app_install_rates"}}; `sites` are Site rows (population fields).
+    """{site_id: {"concentrated_events"}} over [start, end]; `sites` are Site rows.
 
     One query, or none when the caller already aggregated the period: `agg` = {site_id: {"events": concentrated
-    events, "installs": installs}} over [start, end] (the assessment's single scan of the activities).
-    The install rate per population is installs recorded in the period / population × 100.
+    events, ...}} over [start, end] (the assessment's single scan of the activities).
     """
     sites = list(sites)
     if agg is None:
@@ -59,19 +59,22 @@ def activity_facts_bulk(sites, start: datetime.date, end: datetime.date, campaig
             qs = qs.filter(campaign=campaign)
         agg = {
             r["site_id"]: r
-            for r in qs.values("site_id").annotate(
-                events=Count("pk", filter=Q(channel__in=CONCENTRATED)), installs=Sum("app_installs")
-            )
+            for r in qs.values("site_id").annotate(events=Count("pk", filter=Q(channel__in=CONCENTRATED)))
         }
+    return {s.pk: {"concentrated_events": agg.get(s.pk, {"events": 0})["events"]} for s in sites}
+
+
+def install_facts(figures: dict, site_ids) -> dict[int, dict]:
+    """{site_id: the SiteFacts install fields} from THE install figures (`campaigns.installs.install_figures`):
+    the rate over the campaign's base, which base it is, and what to enter when the base is missing."""
     out = {}
-    for s in sites:
-        r = agg.get(s.pk, {"events": 0, "installs": 0})
-        rates = {}
-        for population, field in POPULATION_FIELDS.items():
-            size = getattr(s, field, None)
-            if size:
-                rates[population] = round(min(100.0, (r["installs"] or 0) * 100.0 / size), 2)
-        out[s.pk] = {"concentrated_events": r["events"], "app_install_rates": rates}
+    for pk in site_ids:
+        f = figures.get(pk)
+        if f is None:  # no campaign: no figure, and the condition says 缺少数据
+            out[pk] = {}
+            continue
+        rates = {f.base_kind: f.percent} if f.percent is not None else {}
+        out[pk] = {"app_install_rates": rates, "app_install_base": f.base_kind, "app_install_missing": f.missing}
     return out
 
 
@@ -81,13 +84,10 @@ def incident_facts(site: Site, start: datetime.date, end: datetime.date) -> dict
 
 
 def activity_facts(site: Site, start: datetime.date, end: datetime.date) -> dict:
-    """{"concentrated_events": int, "app_install_rates": {population: pct}} of one site for the period."""
+    """{"concentrated_events": int} of one site for the period."""
     return activity_facts_bulk([site], start, end)[site.pk]
 
 
-def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None, *, activity=None,
-                    site_ids=None) -> dict[int, SiteFacts]:
-    """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities).
 def _rectifications(campaign):
     """Rectifications belong to the campaign of the inspection that raised them: only that campaign's open
     tasks count against its sites (a deduction in another campaign blocks nothing here)."""
@@ -95,9 +95,14 @@ def _rectifications(campaign):
     return qs.filter(inspection__plan__campaign=campaign) if campaign is not None else qs
 
 
+def facts_for_sites(sites, start: datetime.date, end: datetime.date, campaign=None, *, activity=None,
+                    site_ids=None, installs=None) -> dict[int, SiteFacts]:
+    """SiteFacts of many sites in a fixed number of queries (rectifications, incidents ×2, activities, and the
+    install figures' two unless given).
 
-    Batches pass `activity` (see `activity_facts_bulk(agg=)`) and `site_ids` (the same sites as a queryset of
-    pks: a subquery instead of thousands of parameters).
+    Batches pass `activity` (see `activity_facts_bulk(agg=)`), `site_ids` (the same sites as a queryset of
+    pks: a subquery instead of thousands of parameters) and `installs` (the `install_figures` the score reads,
+    so the conditions and the score see one figure). Otherwise the install figure is the campaign's on `end`.
     """
     sites = list(sites)
     ids = [s.pk for s in sites]
@@ -113,9 +118,12 @@ def _rectifications(campaign):
     before = incident_facts_bulk(ids, start - length - datetime.timedelta(days=1), start - datetime.timedelta(days=1),
                                  within=within)  # fmt: skip
     acts = activity_facts_bulk(sites, start, end, campaign, agg=activity)
+    if installs is None and campaign is not None:
+        installs = install_figures(campaign, sites, end, site_ids=site_ids)
+    app = install_facts(installs or {}, ids)
     out = {}
     for pk in ids:
-        facts = SiteFacts(open_rectifications=open_counts[pk], **now[pk], **acts[pk])
+        facts = SiteFacts(open_rectifications=open_counts[pk], **now[pk], **acts[pk], **app[pk])
         facts.previous = {k: float(v) for k, v in before[pk].items() if v is not None}
         out[pk] = facts
     return out

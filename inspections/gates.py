@@ -15,6 +15,11 @@ class SiteFacts:
     dens: int | None = None
     max_single_loss: Decimal | None = None
     app_install_rates: dict[str, float] = field(default_factory=dict)  # population → percent
+    # Set from THE install figure (campaigns.installs): the campaign's base the rate is over, and 缺少数据:… (what to
+    # enter) when that base is missing. With a base set, an install condition reads that rate whatever population
+    # it names, so the conditions and the score see one figure.
+    app_install_base: str = ""
+    app_install_missing: str = ""
     concentrated_events: int | None = None
     open_rectifications: int | None = None
     previous: dict[str, float] = field(default_factory=dict)  # the same facts, previous period
@@ -31,10 +36,12 @@ FACT_LABELS = {
 }
 POPULATION_LABELS = {
     "residents": "常住人口",
-    "age_16_60": "16至60周岁人口",
+    "residents_16_60": "16至60周岁人口",
+    "age_16_60": "16至60周岁人口",  # the older spelling of residents_16_60, kept in stored standards
     "students": "在校学生",
     "employees": "员工",
 }
+POPULATION_ALIASES = {"age_16_60": "residents_16_60", "residents_16_60": "age_16_60"}
 OPS = {"<=": "不超过", ">=": "不少于", "==": "等于", "<": "少于", ">": "多于"}
 
 
@@ -59,7 +66,7 @@ def validate_gate(node) -> None:
     if fact not in FACT_LABELS:
         raise ValueError(f"未知的数据项:{fact}。")
     if fact == "app_install_rate" and node.get("population") not in POPULATION_LABELS:
-        raise ValueError("APP安装率须指定人群(residents、age_16_60、students、employees)。")
+        raise ValueError("APP安装率须指定人群(residents、residents_16_60、students、employees)。")
     if "drop_pct_at_least" in node:
         _number(node["drop_pct_at_least"])
         return
@@ -79,19 +86,24 @@ def _number(value) -> None:
 
 def _fact_value(facts: SiteFacts, node) -> float | None:
     if node["fact"] == "app_install_rate":
-        return facts.app_install_rates.get(node["population"])
+        if facts.app_install_base:  # the campaign's figure (see SiteFacts)
+            return facts.app_install_rates.get(facts.app_install_base)
+        rates, population = facts.app_install_rates, node["population"]
+        return rates.get(population, rates.get(POPULATION_ALIASES.get(population, "")))
     value = getattr(facts, node["fact"])
     return None if value is None else float(value)
 
 
-def describe(node) -> str:
+def describe(node, facts: SiteFacts | None = None) -> str:
+    """The rule in Chinese; with `facts`, an install condition names the base its rate was taken over."""
     if "all" in node:
-        return "(" + " 且 ".join(describe(c) for c in node["all"]) + ")"
+        return "(" + " 且 ".join(describe(c, facts) for c in node["all"]) + ")"
     if "any" in node:
-        return "(" + " 或 ".join(describe(c) for c in node["any"]) + ")"
+        return "(" + " 或 ".join(describe(c, facts) for c in node["any"]) + ")"
     label = FACT_LABELS[node["fact"]]
     if node["fact"] == "app_install_rate":
-        label = f"{POPULATION_LABELS[node['population']]}{label}"
+        population = facts.app_install_base if facts is not None and facts.app_install_base else node["population"]
+        label = f"{POPULATION_LABELS.get(population, population)}{label}"
     if "drop_pct_at_least" in node:
         return f"{label}较上期下降不少于{node['drop_pct_at_least']}%"
     return f"{label}{OPS[node['op']]}{node['value']}"
@@ -111,24 +123,26 @@ def evaluate_gate(node, facts: SiteFacts) -> GateResult:
     """Evaluate a rule tree: {"all": [...]}, {"any": [...]}, {"fact", "op", "value"} or a drop rule."""
     if "all" in node:
         results = [evaluate_gate(c, facts) for c in node["all"]]
-        reasons = tuple(r for res in results for r in res.reasons)
+        reasons = tuple(dict.fromkeys(r for res in results for r in res.reasons))  # a missing base is said once
         return GateResult(all(r.passed for r in results), reasons)
     if "any" in node:
         results = [evaluate_gate(c, facts) for c in node["any"]]
         if any(r.passed for r in results) or not results:
             return GateResult(True, ())
-        return GateResult(False, (f"未满足任一条件:{describe(node)}",))
+        return GateResult(False, (f"未满足任一条件:{describe(node, facts)}",))
     value = _fact_value(facts, node)
     if value is None:
-        return GateResult(False, (f"缺少数据:{describe(node)}",))
+        if node["fact"] == "app_install_rate" and facts.app_install_missing:
+            return GateResult(False, (facts.app_install_missing,))  # 缺少数据:请在…填写… (what to enter)
+        return GateResult(False, (f"缺少数据:{describe(node, facts)}",))
     if "drop_pct_at_least" in node:
         before = facts.previous.get(node["fact"])
         if before is None:
-            return GateResult(False, (f"缺少上期数据:{describe(node)}",))
+            return GateResult(False, (f"缺少上期数据:{describe(node, facts)}",))
         if before == 0:
             ok = value == 0
         else:
             ok = (before - value) * 100 / before >= float(node["drop_pct_at_least"])
-        return GateResult(ok, () if ok else (f"未达到:{describe(node)}(上期 {before:g},本期 {value:g})",))
+        return GateResult(ok, () if ok else (f"未达到:{describe(node, facts)}(上期 {before:g},本期 {value:g})",))
     ok = _compare(value, node["op"], float(node["value"]))
-    return GateResult(ok, () if ok else (f"未达到:{describe(node)}(实际 {value:g})",))
+    return GateResult(ok, () if ok else (f"未达到:{describe(node, facts)}(实际 {value:g})",))

@@ -1,11 +1,11 @@
 """App-install reconciliation page: ledger vs official per village and per site, upload of official figures,
-and the campaign's choice of population base and gap threshold."""
+and the campaign's choice of population base and gap threshold. The rates are THE install figure
+(`campaigns.installs`), the one the conditions, the score and the dashboard show."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.generic import TemplateView
 
 from sites.models import Area, Site
@@ -14,7 +14,8 @@ from sites.views_common import RolePermRequiredMixin
 from wuzha.lib.uploads import SpreadsheetFormField
 
 from ..install_import import HEADERS, official_installs_upload
-from ..installs import BASES, campaign_base, campaign_gap, install_figures, village_install_figures
+from ..installs import BASES, KIND_BASES, campaign_base, campaign_gap, install_figures, village_install_figures
+from ..obligation_data import as_of_param
 from ..services import campaign_save
 from .common import CampaignContextMixin
 
@@ -28,6 +29,24 @@ class InstallSettingsForm(forms.Form):
     gap = forms.IntegerField(label="差异提示阈值(%)", min_value=1, max_value=100)
 
 
+def base_label(campaign) -> str:
+    """The chosen base, and the kinds that keep their own population (a school has no residents)."""
+    chosen = campaign_base(campaign)
+    own = [f"{label}按{BASES[bases[0]]}" for kind, label in (("campus", "校园"), ("enterprise", "企业"),
+                                                               ("village", "村居"), ("community", "小区"))
+           if chosen not in (bases := KIND_BASES[kind]) and (not campaign.site_kinds or kind in campaign.site_kinds)]  # fmt: skip
+    return BASES[chosen] + (f"({'、'.join(own)})" if own else "")
+
+
+def missing_notes(figures) -> list[tuple[str, list[str]]]:
+    """Each 缺少数据 hint once, with the villages and sites it concerns (not once per row or table)."""
+    notes: dict[str, list[str]] = {}
+    for f in figures:
+        if f.missing:
+            notes.setdefault(f.missing, []).append(f.name)
+    return list(notes.items())
+
+
 class InstallReconciliationView(RolePermRequiredMixin, CampaignContextMixin, TemplateView):
     role_perm = "campaigns.view_officialinstallfigure"
     template_name = "campaigns/installs.html"
@@ -37,7 +56,7 @@ class InstallReconciliationView(RolePermRequiredMixin, CampaignContextMixin, Tem
         campaign, user = self.campaign, self.request.user
         if campaign is None:
             return ctx
-        as_of = min(timezone.localdate(), campaign.assessment_on or timezone.localdate())
+        as_of = as_of_param(campaign, self.request.GET.get("as_of"))  # the dashboard's date
         villages = Area.objects.villages().visible_to(user).filter(code__startswith=campaign.scope.prefix).order_by("code")
         sites = (Site.objects.visible_to(user).filter(enrolments__campaign=campaign)
                  .select_related("village").order_by("village__code", "name"))  # fmt: skip
@@ -48,7 +67,8 @@ class InstallReconciliationView(RolePermRequiredMixin, CampaignContextMixin, Tem
         query.pop("page", None)
         ctx.update(
             as_of=as_of, village_rows=list(vfig.values()), site_rows=list(sfig.values()), page_obj=page,
-            is_paginated=page.has_other_pages(), querystring=query.urlencode(), base_label=BASES[campaign_base(campaign)],
+            missing=missing_notes([*vfig.values(), *sfig.values()]),
+            is_paginated=page.has_other_pages(), querystring=query.urlencode(), base_label=base_label(campaign),
             headers=list(HEADERS.values()), upload_form=InstallUploadForm(),
             settings_form=InstallSettingsForm(initial={"base": campaign_base(campaign), "gap": round(campaign_gap(campaign) * 100)}),
             may_upload=user_has_role_perm(user, "campaigns.add_officialinstallfigure"),

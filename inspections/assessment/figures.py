@@ -34,8 +34,6 @@ from .compute import SiteInput, VillageInput
 from .details import sanwu_detail, section_points
 from .rules import merged
 
-POPULATION_OF_KIND = {"community": "residents", "campus": "students", "enterprise": "employees"}
-
 
 @dataclass
 class VillageFigures:
@@ -47,11 +45,6 @@ class VillageFigures:
     key_persons: dict = field(default_factory=dict)
     published_inspections: int = 0  # in the period up to as_of (the list itself: `inspection_list`)
     rectifications: dict = field(default_factory=dict)
-
-
-def install_rate(installs: int, population: int | None) -> float | None:
-    """Installs (official where uploaded, else the ledger) per 100 of the site's population, capped at 100."""
-    return round(min(100.0, installs * 100.0 / population), 2) if population else None
 
 
 def campaign_sites(campaign: Campaign, village: Area):
@@ -79,6 +72,7 @@ class SiteRow(NamedTuple):
     name: str
     kind: str
     residents: int | None
+    residents_16_60: int | None  # the install base when the campaign counts residents aged 16–60
     students: int | None
     employees: int | None
 
@@ -247,8 +241,8 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
         elif o.subject == "village" and o.expected:
             own[o.subject_id][0] += 1
             own[o.subject_id][1] += o.done
-    facts = facts_for_sites(sites, start, end, campaign, activity=dict(activity), site_ids=site_ids)
-    installs = install_figures(campaign, sites, as_of, ledger=dict(ledger), site_ids=site_ids)  # official figures win
+    installs = install_figures(campaign, sites, as_of, ledger=dict(ledger), site_ids=site_ids)  # THE install figure
+    facts = facts_for_sites(sites, start, end, campaign, activity=dict(activity), site_ids=site_ids, installs=installs)
     standards = {}
     for st in Standard.objects.filter(campaign=campaign).order_by("site_kind", "-version"):
         standards.setdefault(st.site_kind, st)
@@ -309,7 +303,6 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
             gate = None
             if s.kind in standards and standards[s.kind].gates:
                 gate = evaluate_gate(standards[s.kind].gates, f)
-            population = POPULATION_OF_KIND.get(s.kind, "residents")
             sv = survey.get(s.pk, {"n": 0, "ok": 0})
             e, d, t = per_site[s.pk]
             st = sanwu[s.pk]
@@ -319,7 +312,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
                 sanwu_holds=st.holds, sanwu_broken=tuple(st.derived.broken_codes) if not st.holds else (),
                 gate_passed=None if gate is None else gate.passed, gate_reasons=() if gate is None else gate.reasons,
                 inspection_scores=tuple(scores[s.pk]), obligations_expected=e, obligations_done=d, obligations_on_time=t,
-                app_install_rate=install_rate(installs[s.pk].used, getattr(s, population, None)),
+                app_install_rate=installs[s.pk].percent,  # the conditions' figure too (facts above)
                 survey_answers=sv["n"], survey_satisfied=sv["ok"],
                 open_rectifications=f.open_rectifications or 0,
                 sanwu_cases=cases, sanwu_override=override, section_points=sections.get(s.pk, ()),

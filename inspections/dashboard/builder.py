@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from campaigns.installs import install_figures
 from campaigns.models import Campaign, Enrolment
 from campaigns.obligation_data import campaign_sites, obligation_status
 from campaigns.obligations import LIGHT_BADGES, LIGHT_LABELS, effective_date, light
@@ -213,9 +214,19 @@ def _site_detail(campaign, site_results, site_inputs, node, as_of) -> dict | Non
     items = [o for o in obligation_status(campaign, site, as_of) if o.subject == "site"]
     order = {"missing": 0, "late": 1, "open": 2, "done": 3}
     return {"components": r.components, "reasons": list(r.reasons), "proposed": r.proposed_title,
+            "install_missing": _install_missing(campaign, node.site, s, r.reasons, as_of),
             "gates_ok": r.gates_ok, "scores": [str(x) for x in s.inspection_scores],
             "items": [{"label": o.label, "n_id": o.n_id, "due": o.due, "done_on": o.done_on, "status": o.status,
                        "status_label": o.status_label} for o in sorted(items, key=lambda o: (order[o.status], o.due))]}  # fmt: skip
+
+
+def _install_missing(campaign, site, s, reasons, as_of) -> str:
+    """What to enter for the site's missing install base (THE install figure's hint), unless a failed condition
+    already says it: the page says it once."""
+    if s.app_install_rate is not None:
+        return ""
+    hint = install_figures(campaign, [site], as_of)[site.pk].missing
+    return "" if hint in reasons else hint
 
 
 def node_generations(node: Node) -> str:
