@@ -25,7 +25,9 @@ class InstallUploadForm(forms.Form):
 
 
 class InstallSettingsForm(forms.Form):
-    base = forms.ChoiceField(label="安装率基数", choices=list(BASES.items()))
+    base = forms.ChoiceField(label="安装率基数", choices=list(BASES.items()),
+                             help_text="达标条件、考核得分、进度看板和本页都按此基数计算;单位没有这项人口时"
+                                       "(如校园没有常住人口)按其本身的人数:校园为在校学生数,企业为员工数。")  # fmt: skip
     gap = forms.IntegerField(label="差异提示阈值(%)", min_value=1, max_value=100)
 
 
