@@ -18,6 +18,7 @@ KIND_LABELS = {"village": "村(整村)", "community": "无诈小区", "campus": 
 DECLINED = "declined"
 REASON_LABELS_ALL = {**REASON_LABELS, DECLINED: "经确认不予命名"}
 PDF_DETAIL_LIMIT = 300  # sites: above it the PDF's per-site lists are summed up per village (the xlsx has them all)
+CASE_VERBS = {"N1.a": "发生", "N1.b": "查获", "N1.c": "发现"}  # a victim case, a suspect, a den
 CHART_LIMIT = 40  # bars: above it the chart shows the towns
 
 
@@ -58,7 +59,8 @@ def _reason_codes(site: dict) -> list[str]:
 def case_text(case: dict, village: str, site: str) -> str:
     """One deciding incident: date, where, what (kind and fraud type)."""
     what = case["kind"] + (f"({case['fraud_type']})" if case.get("fraud_type") else "")
-    return f"{cn_date(case['date'])} {village}·{site} 发生{what}"
+    verb = CASE_VERBS.get(case.get("code"), "发生")
+    return f"{cn_date(case['date'])} {village}·{site} {verb}{what}"
 
 
 def sanwu_text(site: dict, village: str) -> str:
