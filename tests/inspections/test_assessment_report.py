@@ -176,6 +176,9 @@ def test_every_site_kind_has_a_report_label_and_the_override_is_said_N1_a():
     site = {"name": "幸福小区", "sanwu_holds": True, "reasons": [], "sanwu_override": "人工认定“三无”成立:案发地不在本小区",
             "sanwu_cases": [{"code": "N1.a", "kind": "电诈被骗案件", "date": "2022-02-01", "fraud_type": "", "id": 1}]}
     assert sanwu_text(site, "甲村") == "决定性案件:2022年2月1日 甲村·幸福小区 发生电诈被骗案件;人工认定“三无”成立:案发地不在本小区"
+    den = {"name": "幸福小区", "sanwu_holds": False, "reasons": ["“三无”不成立(N1.c)"], "sanwu_cases": [
+        {"code": "N1.c", "kind": "电诈窝点", "date": "2022-03-02", "fraud_type": "其他", "id": 2}]}
+    assert sanwu_text(den, "甲村") == "决定性案件:2022年3月2日 甲村·幸福小区 发现电诈窝点(其他)"
 
 
 def test_campaign_form_sets_the_report_heading_N6_4(world, county_staff):
