@@ -14,7 +14,7 @@ from sites.scope import user_has_role_perm
 
 from ..models import Enrolment
 from ..obligation_data import as_of_param, campaign_sites, obligation_status, satisfied_at_least, survey_by_site
-from ..obligations import effective_date, percent, rates
+from ..obligations import Rate, effective_date, percent, rates
 from .common import CampaignContextMixin
 
 
@@ -73,10 +73,10 @@ class ObligationView(CampaignContextMixin, TemplateView):
         items = obligation_status(campaign, sites, as_of)
         at_least = satisfied_at_least(campaign)
         survey = survey_by_site(campaign, sites.values("pk"), as_of, at_least)
-        sites_of_village = defaultdict(set)
-        for o in items:
-            if o.subject == "site":
-                sites_of_village[o.village_code].add(o.subject_id)
+        site_list = list(sites.order_by("name", "pk").values_list("pk", "name", "village__code"))
+        sites_of_village = defaultdict(set)  # every site counts for satisfaction, with or without items due
+        for pk, _, code in site_list:
+            sites_of_village[code].add(pk)
         areas = Area.objects.filter(code__in={o.village_code for o in items}).values_list("code", "name", "pk")
         names, ids = {}, {}
         for code, name, pk in areas:
@@ -84,9 +84,14 @@ class ObligationView(CampaignContextMixin, TemplateView):
         by_village = sorted(rates(items, lambda o: o.village_code).values(), key=lambda r: r.key)
         kind_labels = {**dict(Site.Kind.choices), "village": "村级事项"}
         by_kind = [(kind_labels.get(r.key, r.key), r) for r in rates(items, lambda o: o.kind).values()]
-        by_site = subject_rates(items) if village else []
-        for r in by_site:
-            r.satisfaction = satisfaction_of(survey, [r.site_id]) if r.site_id else None
+        by_site = []
+        if village:  # the village's own items, then every site (one with nothing due yet too, as on the dashboard)
+            found = {r.site_id: r for r in subject_rates(items)}
+            by_site = [found[None]] if None in found else []
+            for pk, name, _ in site_list:
+                r = found.get(pk) or Rate(name)
+                r.site_id, r.key, r.satisfaction = pk, name, satisfaction_of(survey, [pk])
+                by_site.append(r)
         total = rates(items, lambda o: "all").get("all")
         problems = [o for o in items if o.status in ("missing", "late")]
         if village is None:
