@@ -156,7 +156,7 @@ class AssessmentFileView(RunMixin, View):
         if kind not in ("xlsx", "pdf") or not getattr(run, kind):
             raise Http404("没有该文件。")
         name = f"考核报告-{run.scope.name}-{run.as_of:%Y%m%d}-{run.pk}.{kind}"
-        return file_response(getattr(run, kind), filename=name)
+        return file_response(getattr(run, kind), filename=name, as_attachment=True)  # the page's 下载 buttons
 
 
 class AssessmentLedgersView(RunMixin, View):

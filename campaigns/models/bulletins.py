@@ -4,7 +4,6 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone

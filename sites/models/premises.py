@@ -2,7 +2,6 @@
 unit with findings (N5.3), and clue-driven rectification (N5.2)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -161,7 +160,7 @@ class UnitVisit(models.Model):
         return f"{self.unit} {self.get_status_display()}"
 
 
-def validate_photo_size(file) -> None:
+def validate_photo_size(file) -> None:  # kept for migration 0002; photos now go through PhotoField
     if file and file.size > 10 * 1024 * 1024:
         raise ValidationError("照片不能超过 10 MB,请压缩后再上传。")
 

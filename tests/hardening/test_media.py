@@ -147,7 +147,8 @@ def test_no_media_path_is_mapped(world, campaign, cadre_a, town_staff, client):
     client.force_login(UserFactory(is_superuser=True, is_staff=True, username="root"))
     paths = [duty.document.name, image.image.name, image.thumbnail.name, "assessments/assessment-1.xlsx",
              "assessments/assessment-1.pdf", "evidence/2021/12/p.jpg", "duties/village/plan-350521101201.txt",
-             "duties/school/校纪校规.pdf", "bulletins/evidence/2021/12/e.jpg", "sweeps/2021/12/f.jpg", "tipoffs/1/a.jpg"]  # fmt: skip
+             "duties/school/校纪校规.pdf", "bulletins/evidence/2021/12/e.jpg", "sweeps/2021/12/f.jpg", "tipoffs/1/a.jpg",
+             "evidence/1/1/现场.jpg", "bulletins/2021/12/通报.pdf", f"bulletins/{bulletin.pk}/0123abcd.jpg", "x.html"]  # fmt: skip
     for path in paths:
         with pytest.raises(Resolver404):
             resolve(f"/media/{path}")
@@ -242,3 +243,34 @@ def test_every_file_view_serves_in_scope_only_and_its_page_links_it(world, town_
             body = client.get(page).content.decode()
             assert url in body and "/media/" not in body, what
         assert login(other_town_staff).get(url).status_code == 404, what
+
+
+@pytest.mark.parametrize("ext", ["jpg", "jpeg", "png", "webp"])
+def test_score_sheet_photo_inputs_refuse_disguised_text_N6_4(world, login, ext):
+    """The phone score sheet takes photos outside a Django form (`photo-<item>` inputs): same photo path."""
+    from inspections.models import Evidence
+    from tests.files import DISGUISED_TEXT
+    from tests.inspections.factories import inspection_in
+
+    crew = user_with_role("inspector", area=world.town_x, username="crew")
+    inspection = inspection_in(world.village_a, inspector=crew)
+    item = inspection.standard.items.first()
+    url = reverse("inspections:inspection_score", args=[inspection.pk])
+    response = login(crew).post(url, {f"photo-{item.pk}": SimpleUploadedFile(f"伪装.{ext}", DISGUISED_TEXT)}, follow=True)
+    body = response.content.decode()
+    assert f"“伪装.{ext}”不是有效的图片文件" in body and not Evidence.objects.exists()
+
+
+def test_assessment_reports_are_downloads_through_the_run(world, town_staff, other_town_staff, login):
+    from inspections.models import AssessmentRun
+
+    run = AssessmentRun.objects.create(campaign=CampaignFactory(scope=world.town_x), scope=world.town_x,
+                                       as_of=date(2022, 3, 31), requested_by=town_staff,
+                                       status=AssessmentRun.Status.DONE)  # fmt: skip
+    run.pdf.save("report.pdf", ContentFile(PDF))
+    assert RANDOM.match(run.pdf.name) and run.pdf.name.startswith("assessments/")
+    url = reverse("inspections:assessment_file", args=[run.pk, "pdf"])
+    response = login(town_staff).get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"] and b"".join(response.streaming_content) == PDF
+    assert login(other_town_staff).get(url).status_code == 404

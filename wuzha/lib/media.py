@@ -56,13 +56,16 @@ class RandomName:
         return hash(self.folder)
 
 
-def file_response(fieldfile, *, filename: str | None = None):
-    """The response for one stored file (404 if there is none), with the headers every file response carries."""
+def file_response(fieldfile, *, filename: str | None = None, as_attachment: bool = False):
+    """The response for one stored file (404 if there is none), with the headers every file response carries.
+
+    Photos and PDFs are shown inline unless `as_attachment` (a "download" button); everything else is a download.
+    """
     if not fieldfile or not fieldfile.name:
         raise Http404("没有该文件。")
     name = fieldfile.name
     ext = extension(name)
-    inline = ext in INLINE_TYPES
+    inline = ext in INLINE_TYPES and not as_attachment
     content_type = INLINE_TYPES.get(ext) or DOWNLOAD_TYPES.get(ext) or "application/octet-stream"
     accel = getattr(settings, "WUZHA_MEDIA_ACCEL", "")
     if accel:

@@ -114,7 +114,10 @@ def check_document(upload, label: str) -> str:
         except ValidationError as exc:
             raise ValidationError(f"“{label}”:{exc.messages[0]}") from None
         return ext
-    ok = _pdf_ok(data) if ext == "pdf" else _ooxml_ok(data, ext, what) if ext in OOXML_MAIN else _ole_ok(data)
+    if ext in OLE_EXTENSIONS and data.startswith(upload_safety.ZIP_MAGIC):  # a .docx/.xlsx saved under the old name
+        ok = _ooxml_ok(data, "docx" if ext in ("doc", "wps") else "xlsx", what)
+    else:
+        ok = _pdf_ok(data) if ext == "pdf" else _ooxml_ok(data, ext, what) if ext in OOXML_MAIN else _ole_ok(data)
     if not ok:
         kind = {"pdf": "PDF", "doc": "Word", "docx": "Word", "xls": "Excel", "xlsx": "Excel"}.get(ext, "WPS")
         raise ValidationError(
