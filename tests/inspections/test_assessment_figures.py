@@ -239,17 +239,27 @@ def test_plain_rows_equal_the_querysets_N6_4(world):
     assert [tuple(map(type, r)) for r in got] == [tuple(map(type, r)) for r in expected]
 
 
-def test_inspection_list_gives_the_local_day_it_was_published_N6_4(world):
-    """An inspection published at 07:00 on 20 March in Beijing (23:00 on the 19th in UTC) is listed on
-    2022-03-20: the report's day is the local one, the day the as-of filter counts it on."""
+def test_window_counts_inspections_by_the_day_of_the_visit_not_of_publication_N6_4(world):
+    """A March visit published in April counts "as of 2022-03-31" (the compile is made later); a visit after the
+    date does not, even when it was published before the compile; an unpublished one never does."""
     campaign = rich_campaign(world)
-    site = SiteFactory(village=world.village_a, name="清晨检查小区")
-    morning = timezone.make_aware(dt.datetime(2022, 3, 20, 7, 0))
-    inspection_in(world.village_a, site=site, plan=plan_in(world.village_a, campaign=campaign),
-                  status=Inspection.Status.PUBLISHED, score=Decimal(90), published_at=morning)  # fmt: skip
+    plan = plan_in(world.village_a, campaign=campaign)
+    april = timezone.make_aware(dt.datetime(2022, 4, 12, 9, 0))
+    for name, visited, status in (("三月检查小区", dt.date(2022, 3, 20), Inspection.Status.PUBLISHED),
+                                  ("四月检查小区", dt.date(2022, 4, 2), Inspection.Status.PUBLISHED),
+                                  ("未公布小区", dt.date(2022, 3, 21), Inspection.Status.APPROVED)):  # fmt: skip
+        inspection_in(world.village_a, site=SiteFactory(village=world.village_a, name=name), plan=plan, status=status,
+                      score=Decimal(90), inspected_on=visited,
+                      published_at=april if status == Inspection.Status.PUBLISHED else None)  # fmt: skip
     listed = inspection_list(campaign, [world.village_a.pk], AS_OF)[world.village_a.pk]
-    assert [i.date for i in listed if i.site == "清晨检查小区"] == [dt.date(2022, 3, 20)]
-    assert len(listed) == figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code].published_inspections
+    names = {i.site: i.date for i in listed}
+    assert names.get("三月检查小区") == dt.date(2022, 3, 20)
+    assert "四月检查小区" not in names and "未公布小区" not in names
+    figures = figures_for_villages(campaign, [world.village_a], AS_OF)[world.village_a.code]
+    assert len(listed) == figures.published_inspections
+    march = next(s for s in figures.sites if s.name == "三月检查小区")
+    assert march.inspection_scores == (Decimal(90),)
+    assert not next(s for s in figures.sites if s.name == "四月检查小区").inspection_scores
 
 
 def test_plain_rows_and_the_inspection_list_of_nothing_are_empty_N6_4(world):
@@ -259,3 +269,26 @@ def test_plain_rows_and_the_inspection_list_of_nothing_are_empty_N6_4(world):
 
     assert plain_rows(Activity.objects.filter(village_id__in=[]).values_list("id")) == []
     assert inspection_list(rich_campaign(world), [], AS_OF) == {}
+
+
+def test_open_rectifications_count_only_in_their_own_campaign_N6_4(world):
+    """A deduction published in another campaign's inspection blocks nothing in this one (and counts in its own)."""
+    from tests.campaigns.factories import CampaignFactory
+
+    campaign = rich_campaign(world)
+    other = CampaignFactory(scope=world.town_x, name="另一项创建活动", site_kinds=["community", "campus", "enterprise"])
+    site = SiteFactory(village=world.village_a, name="两项活动的小区")
+    visited = timezone.make_aware(dt.datetime(2022, 1, 10, 10, 0))
+    for camp in (campaign, other):
+        inspection_in(world.village_a, site=site, plan=plan_in(world.village_a, campaign=camp), score=Decimal(95),
+                      status=Inspection.Status.PUBLISHED, published_at=visited)  # fmt: skip
+    foreign = Inspection.objects.get(plan__campaign=other, site=site)
+    Rectification.objects.create(inspection=foreign, site=site, finding="宣传栏缺失", deadline=dt.date(2022, 2, 10),
+                                 points_deducted=Decimal(5))  # fmt: skip
+
+    def open_tasks(camp):
+        figures = figures_for_villages(camp, [world.village_a], AS_OF)[world.village_a.code]
+        return next(s for s in figures.sites if s.name == "两项活动的小区").open_rectifications
+
+    assert open_tasks(campaign) == 0
+    assert open_tasks(other) == 1
