@@ -1,7 +1,7 @@
 """THE single source of assessment figures per village and per site.
 
 Dashboards (issue 8) and the compile call `figures_for_villages()` (`village_figures()` is the one-village
-case); nothing else should re-derive these numbers. It costs a fixed number of queries per call (18),
+case); nothing else should re-derive these numbers. It costs a fixed number of queries per call (19),
 whatever the number of villages, sites, activities or inspections, and returns plain data: the pure inputs for
 `compute.py` plus the report's extras (deductions with reasons, propaganda by channel, key-person counts, the
 number of published inspections, rectifications). The report's list of inspections is `inspection_list()`.
@@ -184,7 +184,7 @@ def _towns(villages: list[Area]) -> dict[int, Area]:
 def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rules: dict | None = None) -> dict[str, VillageFigures]:
     """Figures of many villages at once, keyed by village code: what dashboards and the compile call.
 
-    A fixed number of queries per call (18) whatever the number of villages, sites, activities or
+    A fixed number of queries per call (19) whatever the number of villages, sites, activities or
     inspections: every query covers all the villages and the rows are grouped here.
     """
     villages = list(villages)
@@ -250,7 +250,7 @@ def figures_for_villages(campaign: Campaign, villages, as_of: datetime.date, rul
     scores = defaultdict(list)  # per site, oldest first
     inspections_of_village = Counter()
     counted = []  # the inspections the scores read, in their order (the report's section subtotals follow them)
-    for site_id, score, pk in plain_rows(published.values_list("site_id", "score", "pk").order_by("published_at", "pk")):
+    for site_id, score, pk in plain_rows(published.values_list("site_id", "score", "pk").order_by("inspected_on", "pk")):
         inspections_of_village[village_of_site[site_id]] += 1
         if score is not None:
             scores[site_id].append(score)
