@@ -9,6 +9,7 @@ from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
 from wuzha.lib.media import RandomName
 from wuzha.lib.uploads import PhotoField
+from wuzha.lib.validators import not_in_future
 
 from ..channels import CHANNEL_FIELDS, FIELD_LABELS, Channel, cleaned_reach, reach_errors
 from .campaign import Campaign
@@ -37,7 +38,7 @@ class Activity(models.Model):
         Site, verbose_name="创建单位", null=True, blank=True, on_delete=models.PROTECT, related_name="activities",
         help_text="不选表示以整个村/社区为单位开展",
     )  # fmt: skip
-    date = models.DateField("开展日期")
+    date = models.DateField("开展日期", validators=[not_in_future])
     channel = models.CharField("宣传渠道", max_length=12, choices=Channel.choices)
     title = models.CharField("主题/地点", max_length=100, blank=True)
     cadres = models.PositiveSmallIntegerField("村干部人数", default=0)

@@ -10,6 +10,7 @@ from sites.models import Area, Site
 from sites.scope import ScopedQuerySet
 from wuzha.lib.media import RandomName
 from wuzha.lib.uploads import DocumentField, PhotoField
+from wuzha.lib.validators import not_in_future
 
 from .campaign import Campaign
 
@@ -63,7 +64,7 @@ class EnterpriseVisit(models.Model):
         Site, verbose_name="企业", on_delete=models.PROTECT, related_name="enterprise_visits",
         limit_choices_to={"kind": Site.Kind.ENTERPRISE},
     )  # fmt: skip
-    visited_on = models.DateField("走访日期")
+    visited_on = models.DateField("走访日期", validators=[not_in_future])
     visitors = models.CharField("走访人员", max_length=100)
     methods_pushed = models.TextField("推送的诈骗手法与防范措施(联席办发布)")
     new_hires = models.PositiveIntegerField("近期新招员工数", default=0)
@@ -115,7 +116,7 @@ class VillageDuty(models.Model):
         limit_choices_to={"level": Area.Level.VILLAGE},
     )  # fmt: skip
     kind = models.CharField("事项", max_length=12, choices=Kind.choices)
-    done_on = models.DateField("完成日期")
+    done_on = models.DateField("完成日期", validators=[not_in_future])
     document = DocumentField("文件", upload_to=RandomName("duties/village"), blank=True)
     members = models.TextField("成员(工作专班)", blank=True)
     photo = PhotoField("照片", upload_to=RandomName("duties/village"), blank=True)

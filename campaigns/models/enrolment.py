@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from sites.models import Site
 from sites.scope import ScopedQuerySet
+from wuzha.lib.validators import not_in_future
 
 from .campaign import Campaign
 
@@ -27,7 +28,7 @@ class Enrolment(models.Model):
     campaign = models.ForeignKey(Campaign, verbose_name="创建活动", on_delete=models.PROTECT, related_name="enrolments")
     site = models.ForeignKey(Site, verbose_name="创建单位", on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.APPLIED)
-    applied_on = models.DateField("申报日期")
+    applied_on = models.DateField("申报日期", validators=[not_in_future])
     survey_token = models.UUIDField("问卷二维码标识", default=uuid.uuid4, unique=True, editable=False)
     is_demo = models.BooleanField("演示数据", default=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

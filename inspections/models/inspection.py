@@ -10,6 +10,7 @@ from sites.models import Site
 from sites.scope import ScopedQuerySet
 from wuzha.lib.media import RandomName
 from wuzha.lib.uploads import PhotoField
+from wuzha.lib.validators import not_in_future
 
 from .plan import InspectionPlan, insider_q
 from .standard import Standard, StandardItem
@@ -67,7 +68,7 @@ class Inspection(models.Model):
     is_demo = models.BooleanField("演示数据", default=False)
     history = HistoricalRecords(excluded_fields=["draft_saved_at"])
     inspected_on = models.DateField(
-        "检查日期", null=True, blank=True, help_text="现场检查的日期:考核按它计入期间,而不是按公布时间"
+        "检查日期", null=True, blank=True, validators=[not_in_future], help_text="现场检查的日期:考核按它计入期间,而不是按公布时间"
     )
 
     objects = InspectionQuerySet.as_manager()

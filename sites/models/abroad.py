@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from wuzha.lib.validators import not_in_future
+
 from ..scope import ScopedQuerySet
 from .keypersons import KeyPerson, Relative
 
@@ -32,9 +34,9 @@ class AbroadCase(models.Model):
         KeyPerson, verbose_name="重点人员", on_delete=models.PROTECT, related_name="abroad_case"
     )
     country = models.CharField("所在国家或地区", max_length=40)
-    since = models.DateField("出境时间")
+    since = models.DateField("出境时间", validators=[not_in_future])
     stage = models.CharField("劝返进度", max_length=12, choices=Stage.choices, default=Stage.IDENTIFIED)
-    returned_on = models.DateField("回国日期", null=True, blank=True)
+    returned_on = models.DateField("回国日期", null=True, blank=True, validators=[not_in_future])
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = AbroadCaseQuerySet.as_manager()
@@ -78,7 +80,7 @@ class PersuasionAttempt(models.Model):
         OTHER = "other", "其他"
 
     case = models.ForeignKey(AbroadCase, verbose_name="劝返案例", on_delete=models.PROTECT, related_name="attempts")
-    done_on = models.DateField("日期")
+    done_on = models.DateField("日期", validators=[not_in_future])
     via = models.CharField("方式", max_length=10, choices=Via.choices)
     relative = models.ForeignKey(
         Relative, verbose_name="经由亲属", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

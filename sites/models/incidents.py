@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from wuzha.lib.validators import not_in_future
+
 from ..scope import ScopedQuerySet
 from .tree import Site
 
@@ -39,7 +41,7 @@ class Incident(models.Model):
 
     site = models.ForeignKey(Site, verbose_name="创建单位", on_delete=models.PROTECT, related_name="incidents")
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
-    occurred_on = models.DateField("发生日期")
+    occurred_on = models.DateField("发生日期", validators=[not_in_future])
     police_case_no = models.CharField("警情/案件编号", max_length=40, blank=True)
     amount_lost = models.DecimalField("损失金额(元)", max_digits=12, decimal_places=2, null=True, blank=True)
     fraud_type = models.CharField("诈骗类型", max_length=12, choices=FraudType.choices)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from wuzha.lib.crypto import EncryptedCharField, keyed_hash
+from wuzha.lib.validators import not_in_future
 
 from ..idcard import mask_id, mask_phone, parse_id_number, validate_mobile
 from ..scope import ScopedQuerySet
@@ -197,7 +198,7 @@ class Measure(models.Model):
 
     person = models.ForeignKey(KeyPerson, verbose_name="重点人员", on_delete=models.PROTECT, related_name="measures")
     kind = models.CharField("措施类型", max_length=10, choices=Kind.choices)
-    done_on = models.DateField("日期")
+    done_on = models.DateField("日期", validators=[not_in_future])
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )

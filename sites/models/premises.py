@@ -9,6 +9,7 @@ from django.urls import reverse
 from wuzha.lib.crypto import EncryptedCharField
 from wuzha.lib.media import RandomName
 from wuzha.lib.uploads import PhotoField
+from wuzha.lib.validators import not_in_future
 
 from ..idcard import mask_phone, validate_mobile
 from ..scope import ScopedQuerySet
@@ -110,7 +111,7 @@ class Sweep(models.Model):
     """One building-sweep action (扫楼行动) of a village team over some premises."""
 
     village = models.ForeignKey(Area, verbose_name="所属村/社区", on_delete=models.PROTECT, related_name="sweeps")
-    done_on = models.DateField("日期")
+    done_on = models.DateField("日期", validators=[not_in_future])
     team = models.CharField("参加人员", max_length=200)
     premises = models.ManyToManyField(Premises, verbose_name="覆盖场所", related_name="sweeps")
     note = models.TextField("情况说明", blank=True)
@@ -215,9 +216,9 @@ class Rectification(models.Model):
     clue_ref = models.CharField("线索编号", max_length=50, blank=True)
     target = models.CharField("整治对象", max_length=200)
     actions = models.TextField("整治措施")
-    opened_on = models.DateField("接收日期")
+    opened_on = models.DateField("接收日期", validators=[not_in_future])
     due_on = models.DateField("整改期限", null=True, blank=True)
-    closed_on = models.DateField("办结日期", null=True, blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True, validators=[not_in_future])
     result = models.TextField("整治结果", blank=True)
     is_demo = models.BooleanField("演示数据", default=False)
 

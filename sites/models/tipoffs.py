@@ -14,6 +14,7 @@ from django.urls import reverse
 from wuzha.lib.crypto import EncryptedCharField
 from wuzha.lib.media import RandomName
 from wuzha.lib.uploads import PhotoField
+from wuzha.lib.validators import not_in_future
 
 from ..idcard import mask_phone
 from ..scope import ScopedQuerySet
@@ -63,7 +64,7 @@ class TipOff(models.Model):
     site = models.ForeignKey(Site, verbose_name="所在小区/单位", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="tipoffs")  # fmt: skip
     address = models.CharField("具体地点", max_length=200, blank=True)
-    happened_on = models.DateField("发现日期", null=True, blank=True)
+    happened_on = models.DateField("发现日期", null=True, blank=True, validators=[not_in_future])
     contact_name = EncryptedCharField("联系人", blank=True)
     contact_phone = EncryptedCharField("联系电话", blank=True)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
