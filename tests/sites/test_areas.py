@@ -140,16 +140,19 @@ def test_finding_keeps_a_photo_N5_3(login, cadre_a, world, building):
     premises, u = building
     sweep = SweepFactory(village=world.village_a, created_by=cadre_a)
     sweep.premises.add(premises)
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-           b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")  # fmt: skip
+    from tests.campaigns.factories import image_bytes
+
+    png = image_bytes("PNG")  # a real image: the photo path decodes it (issue 18)
     client = login(cadre_a)
     url = reverse("sites:finding_create", args=[sweep.pk])
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     body = client.post(url, {"premises": premises.pk, "kind": "group_rent", "description": "群租", "photo": bad}).content.decode()
-    assert "jpg、png 或 webp" in body and not Finding.objects.exists()
+    assert "JPG、PNG 或 WEBP" in body and not Finding.objects.exists()
     photo = SimpleUploadedFile("room.png", png, content_type="image/png")
     client.post(url, {"premises": premises.pk, "unit": u["101"].pk, "kind": "group_rent", "description": "群租 12 人",
                       "photo": photo})  # fmt: skip
     finding = Finding.objects.get()
-    assert finding.photo.name.endswith(".png") and finding.photo.size == len(png)
-    assert finding.photo.url in client.get(sweep.get_absolute_url()).content.decode()
+    assert finding.photo.name.endswith(".png") and finding.photo.read().startswith(b"\x89PNG")  # re-encoded (issue 18)
+    photo_url = reverse("sites:finding_photo", args=[sweep.pk, finding.pk])
+    assert photo_url in client.get(sweep.get_absolute_url()).content.decode()
+    assert client.get(photo_url)["Content-Type"] == "image/png"
