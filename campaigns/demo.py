@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sites.models import Area, Site
+from wuzha.lib.demo_files import demo_pdf
 
 from .channels import CHANNEL_FIELDS, Channel
 from .models import Activity, Campaign, EnrolmentChange, Enrolment, EnterpriseVisit, SchoolDuty, SurveyResponse, VillageDuty
@@ -64,7 +65,9 @@ def _campaign() -> tuple[Campaign, bool]:
     return Campaign.objects.get_or_create(
         scope=town, document_no=DOC_NO,
         defaults={"name": NAME, "starts_on": START, "ends_on": END, "assessment_on": END,
-                  "site_kinds": [k for k in Site.Kind.values], "status": Campaign.Status.RUNNING, "is_demo": True},
+                  "site_kinds": [k for k in Site.Kind.values], "status": Campaign.Status.RUNNING, "is_demo": True,
+                  # APP installs per resident aged 16–60 (schools: students, enterprises: employees)
+                  "rules": {"install_base": "residents_16_60"}},
     )  # fmt: skip
 
 
@@ -159,9 +162,9 @@ def _villages(rng, campaign, villages, hosts) -> None:
                 continue  # deliberate gaps
             duty = VillageDuty(campaign=campaign, village=village, kind=kind, done_on=on, is_demo=True,
                                members="村支书(组长)、村主任、治保主任、网格员 3 名(演示)" if kind == "office" else "")  # fmt: skip
-            if kind in (VillageDuty.Kind.PLAN, VillageDuty.Kind.SUMMARY):
-                text = f"{village.name}{VillageDuty.Kind(kind).label}(演示文件)\n"
-                duty.document.save(f"{kind}-{village.code}.txt", ContentFile(text.encode()), save=False)
+            if kind in (VillageDuty.Kind.PLAN, VillageDuty.Kind.SUMMARY):  # a real PDF, as the document path asks
+                pdf = demo_pdf(f"{VillageDuty.Kind(kind).label}(演示文件)")
+                duty.document.save(f"{kind}-{village.code}.pdf", ContentFile(pdf), save=False)
             duty.save()
         if n % 3 == 0 and hosts:
             VillageDuty.objects.create(

@@ -14,6 +14,7 @@ from wuzha.lib.media import file_response
 from .assessment import services
 from .assessment.compare import compare_runs
 from .assessment.forms import AppealForm, ResolveForm, RulesForm, StartForm
+from .assessment.report import case_text
 from .assessment.rules import COMPONENT_LABELS
 from .models import Appeal, AssessmentRules, AssessmentRun, AssessmentVillageResult
 from .views.common import NoStoreMixin
@@ -107,6 +108,11 @@ class AssessmentDetailView(RunMixin, DetailView):
         return redirect(run)
 
 
+def deciding_cases(result, site: dict) -> list[str]:
+    """The incidents that broke a site's 三无, as a person reads them (2021年12月8日 东桥村·… 发生被骗案件)."""
+    return [case_text(c, result.village.name, site["name"]) for c in site.get("sanwu_cases", ())]
+
+
 class RunVillageView(RunMixin, DetailView):
     """One village of a run for staff: its sites' scores, components and reasons, and 命名 (confirm or decline)."""
 
@@ -118,7 +124,8 @@ class RunVillageView(RunMixin, DetailView):
         result = get_object_or_404(run.village_results.select_related("village"), village_id=self.kwargs["village"])
         titles = {t.site_id: t for t in run.titles.filter(site__village_id=result.village_id).select_related("decided_by")}
         sites = [
-            dict(s, title=titles.get(s["site_id"]), parts=[(label, s["components"].get(key)) for key, label in COMPONENT_LABELS.items()])
+            dict(s, title=titles.get(s["site_id"]), parts=[(label, s["components"].get(key)) for key, label in COMPONENT_LABELS.items()],
+                 cases=deciding_cases(result, s))
             for s in result.data["sites"]
         ]  # fmt: skip
         return super().get_context_data(
@@ -227,6 +234,7 @@ class VillageResultView(NoStoreMixin, DetailView):
         villages = Area.objects.filter(pk=r.village_id)
         may_appeal = _may(self.request.user, "inspections.add_appeal", r.village) and not r.run.frozen_at
         return super().get_context_data(
+            sites=[dict(s, cases=deciding_cases(r, s)) for s in r.data["sites"]],
             form=kwargs.pop("form", None) or (AppealForm(villages=villages, initial={"village": r.village_id}) if may_appeal else None),
             appeals=r.run.appeals.filter(village=r.village), labels=COMPONENT_LABELS, **kwargs,
         )  # fmt: skip

@@ -91,11 +91,13 @@ def _site(rng, village: Area, kind: str, name: str, **sizes) -> Site:
 def _sites(rng: random.Random, areas: dict[str, Area]) -> None:
     for name in DONGQIAO_VILLAGES + LUOYANG_VILLAGES:
         households = rng.randrange(600, 1800)
-        _site(rng, areas[name], Site.Kind.VILLAGE, f"{name}(整村创建)", households=households,
-              residents=households * rng.randrange(3, 5))  # fmt: skip
+        residents = households * rng.randrange(3, 5)
+        _site(rng, areas[name], Site.Kind.VILLAGE, f"{name}(整村创建)", households=households, residents=residents,
+              residents_16_60=residents * 62 // 100)  # the 东桥镇 campaign's install base  # fmt: skip
     for village, name in COMMUNITIES:
         households = rng.randrange(120, 900)
-        _site(rng, areas[village], Site.Kind.COMMUNITY, name, households=households, residents=households * 3)
+        _site(rng, areas[village], Site.Kind.COMMUNITY, name, households=households, residents=households * 3,
+              residents_16_60=households * 3 * 65 // 100)  # fmt: skip
     for village, name, level in CAMPUSES:
         students = rng.randrange(300, 2500)
         _site(rng, areas[village], Site.Kind.CAMPUS, name, school_level=level, students=students,
