@@ -202,3 +202,28 @@ def test_dumpdata_round_trips_the_ciphertext_N4_2(world, cadre_a, tmp_path):
     job.refresh_from_db()
     assert person.id_number == FORM_ID and person.phone == PHONES[301]
     assert bytes(job.content) == f"{FORM_ID},{PHONES[301]}".encode()
+
+
+def test_key_rotation_reaches_every_encrypted_column_N4_2(world, cadre_a, settings):
+    """After `rotate_pii_keys` the old key can go: tip-off contacts and uploaded files included."""
+    from cryptography.fernet import Fernet
+
+    from sites.management.commands.rotate_pii_keys import encrypted_models
+    from tests.sites.factories import KeyPersonFactory
+
+    labels = {m._meta.label_lower for m in encrypted_models()}
+    assert {"sites.keyperson", "sites.relative", "sites.premises", "sites.tipoff", "sites.totpdevice",
+            "sites.importjob"} <= labels  # fmt: skip
+    person = KeyPersonFactory(village=world.village_a, id_number=FORM_ID, phone=PHONES[301])
+    tip = TipOff.objects.create(kind="den", what="可疑", village=world.village_a, contact_name=TIP_NAME,
+                                contact_phone=PHONES[305])  # fmt: skip
+    job = ImportJob.objects.create(user=cadre_a, ledger="keypersons", original_name="a.csv", sha256="0" * 64,
+                                   content=PENDING_ID.encode())  # fmt: skip
+    old_key = settings.WUZHA_PII_KEYS[0]
+    settings.WUZHA_PII_KEYS = [Fernet.generate_key().decode(), old_key]
+    call_command("rotate_pii_keys", stdout=io.StringIO())
+    settings.WUZHA_PII_KEYS = settings.WUZHA_PII_KEYS[:1]  # the old key is gone
+    assert KeyPerson.objects.get(pk=person.pk).id_number == FORM_ID
+    tip = TipOff.objects.get(pk=tip.pk)
+    assert (tip.contact_name, tip.contact_phone) == (TIP_NAME, PHONES[305])
+    assert bytes(ImportJob.objects.get(pk=job.pk).content) == PENDING_ID.encode()

@@ -104,6 +104,10 @@ def decrypt_bytes(token: bytes) -> bytes:
         raise ImproperlyConfigured("文件内容无法解密:密钥不匹配(检查 WUZHA_PII_KEYS 是否包含旧密钥)。") from exc
 
 
+def rotate_bytes(token: bytes) -> bytes:
+    return fernet().rotate(bytes(token)) if token else b""
+
+
 class EncryptedBinaryField(models.BinaryField):
     """Stores bytes as a Fernet token; Python sees the plain bytes (an empty value stays empty)."""
 
