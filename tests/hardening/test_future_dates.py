@@ -31,9 +31,12 @@ NOT_HAPPENED = {  # plans, deadlines, periods, statistics dates and dates asked 
 }  # fmt: skip
 
 
+APPS = ("sites", "campaigns", "inspections")
+
+
 def date_fields():
     for model in apps.get_models():
-        if model._meta.app_label not in ("sites", "campaigns", "inspections") or model.__name__.startswith("Historical"):
+        if model._meta.app_label not in APPS or model.__name__.startswith("Historical"):
             continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
@@ -66,6 +69,6 @@ def test_measure_and_sweep_pages_refuse_tomorrow_N4_2(login, cadre_a, world):
                        {"kind": "visit", "done_on": tomorrow, "content": "走访"}).content.decode()  # fmt: skip
     assert FUTURE_MESSAGE in body and not Measure.objects.exists()
     premises = Premises.objects.create(village=world.village_a, kind="rental", name="未来楼", address="甲村 2 号")
-    body = client.post(reverse("sites:sweep_create"), {"village": world.village_a.pk, "done_on": tomorrow,
-                                                       "team": "网格员陈", "premises": [premises.pk]}).content.decode()  # fmt: skip
+    sweep = {"village": world.village_a.pk, "done_on": tomorrow, "team": "网格员陈", "premises": [premises.pk]}
+    body = client.post(reverse("sites:sweep_create"), sweep).content.decode()
     assert FUTURE_MESSAGE in body and not Sweep.objects.exists()

@@ -9,7 +9,14 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from wuzha.lib.crypto import TOKEN_PREFIX, TOKEN_PREFIX_BYTES, EncryptedBinaryField, EncryptedCharField, rotate, rotate_bytes
+from wuzha.lib.crypto import (
+    TOKEN_PREFIX,
+    TOKEN_PREFIX_BYTES,
+    EncryptedBinaryField,
+    EncryptedCharField,
+    rotate,
+    rotate_bytes,
+)
 
 
 def encrypted_columns(model) -> list[str]:
@@ -36,7 +43,8 @@ def rotate_model(model, batch_size: int = 500) -> int:
     done, last = 0, 0
     while True:
         with transaction.atomic():
-            rows = list(model._base_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+            rows = list(model._base_manager.filter(pk__gt=last).order_by("pk")
+                        .values_list("pk", flat=True)[:batch_size])  # fmt: skip
             if not rows:
                 return done
             with connection.cursor() as cursor:
