@@ -233,8 +233,9 @@ class VillageResultView(NoStoreMixin, DetailView):
         r = self.object
         villages = Area.objects.filter(pk=r.village_id)
         may_appeal = _may(self.request.user, "inspections.add_appeal", r.village) and not r.run.frozen_at
+        titles = {t.site_id: t for t in r.run.titles.filter(site__village_id=r.village_id)}  # 命名 decided so far
         return super().get_context_data(
-            sites=[dict(s, cases=deciding_cases(r, s)) for s in r.data["sites"]],
+            sites=[dict(s, cases=deciding_cases(r, s), title=titles.get(s["site_id"])) for s in r.data["sites"]],
             form=kwargs.pop("form", None) or (AppealForm(villages=villages, initial={"village": r.village_id}) if may_appeal else None),
             appeals=r.run.appeals.filter(village=r.village), labels=COMPONENT_LABELS, **kwargs,
         )  # fmt: skip

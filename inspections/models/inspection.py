@@ -65,11 +65,11 @@ class Inspection(models.Model):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
-    is_demo = models.BooleanField("演示数据", default=False)
-    history = HistoricalRecords(excluded_fields=["draft_saved_at"])
     inspected_on = models.DateField(
         "检查日期", null=True, blank=True, validators=[not_in_future], help_text="现场检查的日期:考核按它计入期间,而不是按公布时间"
     )
+    is_demo = models.BooleanField("演示数据", default=False)
+    history = HistoricalRecords(excluded_fields=["draft_saved_at"])
 
     objects = InspectionQuerySet.as_manager()
 

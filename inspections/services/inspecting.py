@@ -82,10 +82,10 @@ def inspection_submit(*, actor, inspection: Inspection, inspected_on=None) -> In
     by this day, not by when it was published."""
     inspection = Inspection.objects.select_for_update().select_related("plan", "standard").get(pk=inspection.pk)
     _require_inspector(actor, inspection)
-    result = compute(inspection)
     inspected_on = inspected_on or inspection.inspected_on or timezone.localdate()
     if inspected_on > timezone.localdate():
         raise ValidationError("检查日期不能晚于今天。")
+    result = compute(inspection)
     if result.missing:
         labels = {str(i.pk): f"{i.section}·{i.text[:12]}" for i in inspection.standard.items.all()}
         raise ValidationError(
@@ -100,8 +100,8 @@ def inspection_submit(*, actor, inspection: Inspection, inspected_on=None) -> In
     inspection.rules_version, inspection.standard_version = result.rules_version, inspection.standard.version
     inspection.revision += 1
     inspection.submitted_at = timezone.now()
-    inspection.status = Inspection.Status.SUBMITTED
     inspection.inspected_on = inspected_on
+    inspection.status = Inspection.Status.SUBMITTED
     inspection._change_reason = f"第{inspection.revision}次提交"
     inspection.save()
     if actor is not None:

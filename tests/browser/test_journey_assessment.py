@@ -51,7 +51,7 @@ def site_item(page, name: str):
 
 def download(page, link_name: str) -> bytes:
     with page.expect_download() as info:
-        page.get_by_role("link", name=link_name).first.click()
+        page.get_by_role("link", name=link_name).first.click(timeout=120000)  # with a worker the PDF follows the run
     with open(info.value.path(), "rb") as f:
         return f.read()
 
@@ -90,6 +90,7 @@ def test_journey_assessment_compile_title_publish_appeal_freeze_N6_4(browser, li
     assert "拟命名" in proposed.inner_text()
     refused = site_item(staff, REFUSED)
     assert "“三无”不成立" in refused.inner_text() and "拟命名" not in refused.inner_text()
+    assert "“三无”认定依据:2021年12月8日" in refused.inner_text()  # the case that decided it
     proposed.get_by_role("button", name="确认命名").click()
     staff.get_by_text(f"已记录对“{TITLED}”的命名决定。").wait_for()
     site_item(staff, REFUSED).get_by_role("button", name="不予命名").click()
@@ -107,7 +108,8 @@ def test_journey_assessment_compile_title_publish_appeal_freeze_N6_4(browser, li
     pages.append(cadre)
     open_menu(cadre, "督查考核", "考核结果")
     cadre.get_by_role("link").filter(has_text="东桥村").first.click()
-    assert TITLED in cadre.content() and "“三无”不成立" in cadre.content()
+    assert "已命名" in site_item(cadre, TITLED).inner_text()  # the title staff confirmed
+    assert "“三无”认定依据" in site_item(cadre, REFUSED).inner_text()
     cadre.get_by_label("复核理由").fill("东桥街安居小区的案件发生在小区外,请复核。")
     cadre.get_by_role("button", name="申请复核").click()
     cadre.get_by_text("复核申请已提交。").wait_for()
