@@ -6,7 +6,7 @@ from wuzha.lib.forms import style_filter_form
 
 from .models import AuthEvent
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuthEventFilter(django_filters.FilterSet):

@@ -26,7 +26,7 @@ class TipOffForm(forms.Form):
     village = VillageChoiceField(label="所在村(社区)", queryset=Area.objects.none())
     site = SiteChoiceField(label="所在小区/单位(可不选)", queryset=Site.objects.none(), required=False)
     address = forms.CharField(label="具体地点", max_length=200, required=False, help_text="如 几号楼几单元、门牌号、店名")
-    happened_on = forms.DateField(label="发现日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(label="发现日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     photos = _MultipleImageField(label="照片(可选,最多 4 张)", required=False,
                                  widget=_MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))  # fmt: skip
     contact_name = forms.CharField(label="您的称呼(可不填)", max_length=30, required=False)

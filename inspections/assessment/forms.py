@@ -17,7 +17,8 @@ DEMO_AS_OF = datetime.date(2022, 3, 31)
 class StartForm(forms.Form):
     campaign = forms.ModelChoiceField(label="创建活动", queryset=Campaign.objects.none())
     scope = forms.ModelChoiceField(label="考核范围", queryset=Area.objects.none())
-    as_of = forms.DateField(label="截至日期", initial=DEMO_AS_OF, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label="截至日期", initial=DEMO_AS_OF,
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))  # what <input type=date> reads
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
