@@ -11,11 +11,13 @@ celery=.venv/bin/celery
 
 redis-cli -u "$redis_url" flushdb >/dev/null
 logfile=$(mktemp -t wuzha-worker.XXXX.log)
+# One media folder for the worker and the suite: the worker writes report files that the pages serve.
+export WUZHA_TEST_MEDIA_ROOT=$(mktemp -d -t wuzha-test-media.XXXX)
 DJANGO_SETTINGS_MODULE=wuzha.settings.test DATABASE_URL="$test_db_url" CELERY_BROKER_URL="$redis_url" \
   "$celery" -A wuzha worker --pool=solo --concurrency=1 -l info --without-heartbeat --without-mingle \
   >"$logfile" 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true; echo "--- Celery worker log (tail) ---"; tail -n 20 "$logfile"' EXIT
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null || true; echo "--- Celery worker log (tail) ---"; tail -n 20 "$logfile"; rm -rf "$WUZHA_TEST_MEDIA_ROOT"' EXIT
 
 DATABASE_URL="$pg_url" CELERY_BROKER_URL="$redis_url" WUZHA_REQUIRE_WORKER=1 \
   "$py" -m pytest ${PYTEST_ARGS:-}

@@ -11,6 +11,8 @@ from .base import STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="wuzha-test-media-")
+# A temporary folder; the services run gives the worker and the suite one folder (WUZHA_TEST_MEDIA_ROOT), as a
+# production worker and web server share one media storage (the worker writes the PDF the page then serves).
+MEDIA_ROOT = os.environ.get("WUZHA_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="wuzha-test-media-")
 # The suite logs seeded demo users in; tests of the refusal switch this off with override_settings.
 WUZHA_ALLOW_DEMO_LOGINS = True
