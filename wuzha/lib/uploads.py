@@ -157,11 +157,17 @@ def checked_photo(upload, info: photos.PhotoInfo) -> SimpleUploadedFile:
 # ---- form fields ---------------------------------------------------------------------------------------
 
 
+def _check(kind: str, upload, label: str):
+    """The one check of each kind of file, for form fields and model fields alike."""
+    return {PHOTO: check_photo, DOCUMENT: check_document, SPREADSHEET: check_spreadsheet}[kind](upload, label)
+
+
 class _UploadFormField(forms.FileField):
     upload_kind = ""
 
     def check_upload(self, upload):
-        raise NotImplementedError
+        _check(self.upload_kind, upload, self.label or "文件")
+        return upload
 
     def clean(self, data, initial=None):
         value = super().clean(data, initial)
@@ -187,10 +193,6 @@ class DocumentFormField(_UploadFormField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{e}" for e in sorted(DOCUMENT_EXTENSIONS)))
-
-    def check_upload(self, upload):
-        check_document(upload, self.label or "文件")
-        return upload
 
 
 class SpreadsheetFormField(_UploadFormField):
@@ -261,10 +263,7 @@ class _UploadModelField:
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
         if value and not getattr(value, "_committed", True):
-            self.check_upload(value.file, str(self.verbose_name))
-
-    def check_upload(self, upload, label):
-        raise NotImplementedError
+            _check(self.upload_kind, value.file, str(self.verbose_name))
 
 
 class PhotoField(_UploadModelField, models.ImageField):
@@ -272,23 +271,14 @@ class PhotoField(_UploadModelField, models.ImageField):
     attr_class = RecordImageFieldFile
     form_class = PhotoFormField
 
-    def check_upload(self, upload, label):
-        check_photo(upload, label)
-
 
 class DocumentField(_UploadModelField, models.FileField):
     upload_kind = DOCUMENT
     attr_class = RecordFieldFile
     form_class = DocumentFormField
 
-    def check_upload(self, upload, label):
-        check_document(upload, label)
-
 
 class SpreadsheetField(_UploadModelField, models.FileField):
     upload_kind = SPREADSHEET
     attr_class = RecordFieldFile
     form_class = SpreadsheetFormField
-
-    def check_upload(self, upload, label):
-        check_spreadsheet(upload, label)
